@@ -1,0 +1,16 @@
+#!/bin/sh
+# Builds and runs every test twice: a normal build, then under
+# AddressSanitizer and UndefinedBehaviorSanitizer.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+scripts/build.sh build
+(cd build && ctest --output-on-failure -j "$jobs")
+
+scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DPROVCTL_SANITIZE=ON
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+(cd build-asan && ctest --output-on-failure -j "$jobs")
+echo "all tests passed (normal and sanitizer builds)"

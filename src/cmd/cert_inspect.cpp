@@ -1,0 +1,11 @@
+// Placeholder: this command is being written and lands in this same session.
+#include "cmd/commands.hpp"
+
+namespace cmd {
+
+void register_cert_inspect(CLI::App& cert, Context&) {
+    auto* sub = cert.add_subcommand("inspect", "(not yet available)");
+    sub->callback([] { util::fail_op("cert inspect is not available in this build"); });
+}
+
+}  // namespace cmd

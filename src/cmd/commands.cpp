@@ -1,0 +1,49 @@
+#include "cmd/commands.hpp"
+
+namespace cmd {
+
+std::string help_footer(const std::string& examples, const std::string& exit_codes) {
+    std::string codes = exit_codes.empty()
+                            ? "  0  success\n  1  the operation failed\n  2  usage error or bad input\n"
+                            : exit_codes;
+    return "\nEXAMPLES\n" + examples + "\nEXIT CODES\n" + codes;
+}
+
+void register_all(CLI::App& app, Context& ctx) {
+    auto* ca = app.add_subcommand("ca", "Certificate authority ceremonies: roots and intermediates");
+    ca->require_subcommand(1);
+    register_ca_init_root(*ca, ctx);
+    register_ca_issue_intermediate(*ca, ctx);
+    auto* ceremony = ca->add_subcommand("ceremony", "Run and audit ceremonies described in YAML");
+    ceremony->require_subcommand(1);
+    register_ca_ceremony_run(*ceremony, ctx);
+    register_ca_ceremony_verify(*ceremony, ctx);
+
+    auto* cert = app.add_subcommand("cert", "Issue, inspect and verify certificates");
+    cert->require_subcommand(1);
+    register_cert_sign_csr(*cert, ctx);
+    register_cert_inspect(*cert, ctx);
+    register_cert_verify(*cert, ctx);
+
+    auto* csr = app.add_subcommand("csr", "Make certificate signing requests");
+    csr->require_subcommand(1);
+    register_csr_create(*csr, ctx);
+
+    register_completion(app, ctx);
+}
+
+std::unique_ptr<CLI::App> build_app(Context& ctx) {
+    auto app = std::make_unique<CLI::App>("provctl: PKI and device provisioning toolkit", "provctl");
+    app->set_version_flag("--version", std::string("provctl ") + PROVCTL_VERSION);
+    app->add_flag("--json", ctx.json, "Print one JSON document on stdout (shapes in docs/json.md)");
+    app->add_flag("-q,--quiet", ctx.quiet, "Print nothing but errors on stderr");
+    app->add_flag("-v,--verbose", ctx.verbose, "Print extra diagnostics on stderr");
+    app->add_option("--pkcs11-module", ctx.pkcs11_module,
+                    "PKCS#11 module for pkcs11: URIs without module-path (default: $PROVCTL_PKCS11_MODULE)");
+    app->require_subcommand(1);
+    app->fallthrough();
+    register_all(*app, ctx);
+    return app;
+}
+
+}  // namespace cmd

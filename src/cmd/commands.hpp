@@ -1,0 +1,30 @@
+#pragma once
+// The command tree, in one explicit list (see register_all in commands.cpp).
+#include <CLI/CLI.hpp>
+
+#include "cmd/context.hpp"
+#include "util/error.hpp"
+
+namespace cmd {
+
+// Builds the whole tree under `app`. `ctx` must outlive `app`.
+void register_all(CLI::App& app, Context& ctx);
+
+// Builds the root App with global flags and every command; main() and the
+// completion/man drift tests share it so they see the same tree.
+std::unique_ptr<CLI::App> build_app(Context& ctx);
+
+// The trailer every command's help ends with.
+std::string help_footer(const std::string& examples, const std::string& exit_codes = {});
+
+void register_ca_init_root(CLI::App& ca, Context& ctx);
+void register_ca_issue_intermediate(CLI::App& ca, Context& ctx);
+void register_ca_ceremony_run(CLI::App& ceremony, Context& ctx);
+void register_ca_ceremony_verify(CLI::App& ceremony, Context& ctx);
+void register_cert_sign_csr(CLI::App& cert, Context& ctx);
+void register_cert_inspect(CLI::App& cert, Context& ctx);
+void register_cert_verify(CLI::App& cert, Context& ctx);
+void register_csr_create(CLI::App& csr, Context& ctx);
+void register_completion(CLI::App& app, Context& ctx);
+
+}  // namespace cmd

@@ -1,0 +1,56 @@
+#include "cmd/options.hpp"
+
+#include "pki/name.hpp"
+#include "util/hex.hpp"
+#include "util/time.hpp"
+
+namespace cmd {
+
+pki::Window ValidityOptions::resolve(const Context& ctx, std::optional<int> default_days) const {
+    pki::ValidityRequest req;
+    req.days = days;
+    if (!not_before.empty()) req.not_before = util::parse_time_arg(not_before, "--not-before");
+    if (!not_after.empty()) req.not_after = util::parse_time_arg(not_after, "--not-after");
+    return pki::resolve_validity(req, *ctx.clock, default_days);
+}
+
+void add_validity_options(CLI::App& sub, ValidityOptions& v) {
+    sub.add_option("--days", v.days, "Validity in days from now");
+    sub.add_option("--not-before", v.not_before, "Start of validity (RFC 3339 or YYYY-MM-DD, UTC)");
+    sub.add_option("--not-after", v.not_after, "End of validity (RFC 3339 or YYYY-MM-DD, UTC)");
+}
+
+void add_key_access_options(CLI::App& sub, pki::KeyAccess& access, const std::string& prefix, const std::string& whose) {
+    sub.add_option("--" + prefix + "passphrase", access.passphrase,
+                   "Passphrase source for the " + whose + " key file: env:NAME or file:PATH (default: prompt)");
+    sub.add_option("--" + prefix + "pin", access.pin,
+                   "PIN source for the " + whose + " token: env:NAME or file:PATH (default: pin-source= or prompt)");
+}
+
+pki::KeyAccess with_module(pki::KeyAccess access, const Context& ctx) {
+    if (access.pkcs11_module.empty()) access.pkcs11_module = ctx.pkcs11_module;
+    return access;
+}
+
+std::string serial_hex(const ASN1_INTEGER* serial) {
+    util::BnPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
+    if (!bn) return {};
+    util::OpensslString hex(BN_bn2hex(bn.get()));
+    return hex ? std::string(hex.get()) : std::string();
+}
+
+nlohmann::json cert_summary(const X509* cert, const std::string& path) {
+    auto nb = util::asn1_time_to_unix(X509_get0_notBefore(cert));
+    auto na = util::asn1_time_to_unix(X509_get0_notAfter(cert));
+    return {
+        {"path", path},
+        {"subject", pki::format_name(X509_get_subject_name(cert))},
+        {"issuer", pki::format_name(X509_get_issuer_name(cert))},
+        {"serial", serial_hex(X509_get0_serialNumber(cert))},
+        {"not_before", nb ? util::format_rfc3339(*nb) : ""},
+        {"not_after", na ? util::format_rfc3339(*na) : ""},
+        {"sha256", util::cert_sha256_hex(cert)},
+    };
+}
+
+}  // namespace cmd

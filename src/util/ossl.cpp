@@ -1,0 +1,61 @@
+#include "util/ossl.hpp"
+
+#include <openssl/err.h>
+#include <openssl/sha.h>
+
+#include "util/hex.hpp"
+
+namespace util {
+
+void free_x509_stack(STACK_OF(X509)* s) noexcept { sk_X509_pop_free(s, X509_free); }
+
+std::string drain_openssl_errors() {
+    std::string out;
+    unsigned long e;
+    while ((e = ERR_get_error()) != 0) {
+        char buf[256];
+        ERR_error_string_n(e, buf, sizeof buf);
+        // Keep only the reason text: the library/function prefix is noise to a user.
+        std::string s = buf;
+        auto pos = s.rfind(':');
+        std::string reason = pos == std::string::npos ? s : s.substr(pos + 1);
+        if (!out.empty()) out += "; ";
+        out += reason;
+    }
+    return out;
+}
+
+void throw_openssl(const std::string& what, ExitCode code) {
+    std::string detail = drain_openssl_errors();
+    throw Error(code, detail.empty() ? what : what + ": " + detail);
+}
+
+std::vector<uint8_t> cert_der(const X509* cert) {
+    unsigned char* buf = nullptr;
+    int len = i2d_X509(cert, &buf);
+    if (len <= 0) throw_openssl("cannot encode certificate");
+    std::vector<uint8_t> out(buf, buf + len);
+    OPENSSL_free(buf);
+    return out;
+}
+
+std::vector<uint8_t> sha256(const void* data, size_t len) {
+    std::vector<uint8_t> out(SHA256_DIGEST_LENGTH);
+    SHA256(static_cast<const unsigned char*>(data), len, out.data());
+    return out;
+}
+
+std::vector<uint8_t> sha1(const void* data, size_t len) {
+    std::vector<uint8_t> out(SHA_DIGEST_LENGTH);
+    SHA1(static_cast<const unsigned char*>(data), len, out.data());
+    return out;
+}
+
+std::string sha256_hex(const void* data, size_t len) { return to_hex(sha256(data, len)); }
+
+std::string cert_sha256_hex(const X509* cert) {
+    auto der = cert_der(cert);
+    return sha256_hex(der.data(), der.size());
+}
+
+}  // namespace util
