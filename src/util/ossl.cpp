@@ -8,6 +8,8 @@
 namespace util {
 
 void free_x509_stack(STACK_OF(X509)* s) noexcept { sk_X509_pop_free(s, X509_free); }
+void free_x509_crl_stack(STACK_OF(X509_CRL)* s) noexcept { sk_X509_CRL_pop_free(s, X509_CRL_free); }
+void free_asn1_object_stack(STACK_OF(ASN1_OBJECT)* s) noexcept { sk_ASN1_OBJECT_pop_free(s, ASN1_OBJECT_free); }
 
 std::string drain_openssl_errors() {
     std::string out;

@@ -43,6 +43,11 @@ using OpensslString = std::unique_ptr<char, Free<openssl_free_chars>>;
 
 void free_x509_stack(STACK_OF(X509)* s) noexcept;
 using X509Stack = std::unique_ptr<STACK_OF(X509), Free<free_x509_stack>>;
+void free_x509_crl_stack(STACK_OF(X509_CRL)* s) noexcept;
+using X509CrlStack = std::unique_ptr<STACK_OF(X509_CRL), Free<free_x509_crl_stack>>;
+using Asn1ObjectPtr = std::unique_ptr<ASN1_OBJECT, Free<ASN1_OBJECT_free>>;
+void free_asn1_object_stack(STACK_OF(ASN1_OBJECT)* s) noexcept;
+using Asn1ObjectStack = std::unique_ptr<STACK_OF(ASN1_OBJECT), Free<free_asn1_object_stack>>;
 
 // Drains OpenSSL's error queue into one line ("a; b; c"). Empty if none.
 std::string drain_openssl_errors();
