@@ -196,15 +196,16 @@ public:
 
 private:
     static std::string quoted(const std::string& s) { return "'" + s + "'"; }
-    static std::string list(const std::vector<std::string>& keys) {
+    static std::string join(const std::vector<std::string>& keys) {
         std::string s;
         for (const auto& k : keys) s += (s.empty() ? "" : ", ") + k;
-        return "(" + s + ")";
+        return s;
     }
+    static std::string list(const std::vector<std::string>& keys) { return "(" + join(keys) + ")"; }
     static std::string suggestion(const std::string& key, const std::vector<std::string>& known) {
         for (const auto& k : known)
             if (edit_distance(key, k) <= 2) return " (did you mean '" + k + "'?)";
-        return " (expected one of " + list(known).substr(1, list(known).size() - 2) + ")";
+        return " (expected one of " + join(known) + ")";
     }
 
     std::vector<Problem>& problems_;

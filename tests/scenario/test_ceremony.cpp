@@ -178,6 +178,23 @@ TEST_F(Ceremony, WithoutATerminalItNeedsYes) {
     EXPECT_EQ(list_dir(dir.path()), before);
 }
 
+TEST_F(Ceremony, OnATerminalANoBeforeSigningAbortsWithOnlyTheTranscript) {
+    // script(1) gives provctl a terminal whose keyboard is our stdin.
+    if (!exists("/usr/bin/script")) GTEST_SKIP() << "script(1) is not installed";
+    auto before = list_dir(dir.path());
+    std::string command = std::string("'") + PROVCTL_BIN + "' ca ceremony run ceremony-root.yaml";
+    auto r = run({"/usr/bin/script", "-qec", command, "/dev/null"}, {{"ROOT_PASS", kRootPass}}, dir.path(), "y\nn\n");
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_NE(r.out.find("Generate a new ec-p384 key at file:root.key? [y/N]"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Sign the certificate for CN=Acme Root CA 2026,O=Acme? [y/N]"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("the operator declined step 'sign'"), std::string::npos) << r.out;
+    before.push_back("root-ceremony.jsonl");
+    EXPECT_EQ(list_dir(dir.path()), before);
+    auto v = verify("root-ceremony.jsonl", true);
+    EXPECT_EQ(v.exit_code, 0) << v.out;
+    EXPECT_EQ(nlohmann::json::parse(v.out)["status"], "aborted");
+}
+
 TEST_F(Ceremony, AFailedStepLeavesAnAbortedTranscriptAndNoCertificate) {
     auto r = provctl({"ca", "ceremony", "run", "ceremony-root.yaml", "--yes"}, {}, dir.path());  // no ROOT_PASS
     EXPECT_EQ(r.exit_code, 2);
