@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <set>
 
 #include <openssl/objects.h>
-#include <yaml-cpp/yaml.h>
 
+#include "manifest/yaml_reader.hpp"
 #include "pki/name.hpp"
 #include "util/atomic_file.hpp"
 #include "util/ossl.hpp"
@@ -19,15 +18,6 @@ std::string ceremony_type_name(CeremonyType type) { return type == CeremonyType:
 
 namespace {
 
-// One field as found in the file: its value, the line of its key (a value
-// node may carry no position, e.g. when empty) and its dotted name.
-struct Field {
-    YAML::Node node;
-    int line = 1;
-    std::string path;
-};
-using Fields = std::map<std::string, Field>;
-
 const std::vector<std::string> kTopKeys = {"version", "type", "name", "operator", "witnesses", "key", "subject",
                                            "validity", "extensions", "issuer", "outputs"};
 const std::vector<std::string> kKeyKeys = {"location", "type", "passphrase", "pin", "module"};
@@ -38,179 +28,57 @@ const std::vector<std::string> kExtensionKeys = {"path_len", "ext_key_usage", "n
 const std::vector<std::string> kConstraintKeys = {"permit_dns", "exclude_dns", "permit_dn", "exclude_dn"};
 const std::vector<std::string> kOutputKeys = {"cert", "chain", "transcript"};
 
-size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diag = up;
-        }
-    }
-    return row[b.size()];
-}
-
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
-// Reads the document field by field, noting every problem instead of
-// stopping at the first, so one run shows the author all their mistakes.
-class Reader {
-public:
-    Reader(std::vector<Problem>& problems, std::string base_dir) : problems_(problems), base_(std::move(base_dir)) {}
+std::string quoted(const std::string& s) { return YamlReader::quoted(s); }
 
-    void problem(int line, std::string message) { problems_.push_back({line, std::move(message)}); }
+// A secret's source. A value that is not a source is taken for the secret
+// itself and refused without echoing it: the file is shared and reviewed.
+std::string secret_source(YamlReader& r, const Field& f) {
+    auto v = r.text(f);
+    if (!v || *v == "prompt") return "";
+    if (starts_with(*v, "env:") && v->size() > 4) return *v;
+    if (starts_with(*v, "file:") && v->size() > 5) return "file:" + r.path(v->substr(5));
+    r.problem(f.line, quoted(f.path) + " looks like a literal secret; a ceremony file names only where it comes "
+                                       "from: env:NAME, file:PATH or prompt");
+    return "";
+}
 
-    // The entries of a mapping; unknown and repeated keys are problems.
-    Fields mapping(const Field& f, const std::vector<std::string>& known) {
-        Fields out;
-        if (!f.node.IsMap()) {
-            problem(f.line, (f.path.empty() ? std::string("the file") : quoted(f.path)) + " must be a mapping of " +
-                                list(known));
-            return out;
-        }
-        for (auto it = f.node.begin(); it != f.node.end(); ++it) {
-            int line = it->first.Mark().line + 1;
-            std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
-            std::string where = f.path.empty() ? "" : " under '" + f.path + "'";
-            if (std::find(known.begin(), known.end(), key) == known.end()) {
-                problem(line, "unknown key '" + key + "'" + where + suggestion(key, known));
-            } else if (out.count(key) != 0) {
-                problem(line, "key '" + key + "'" + where + " appears twice (first on line " +
-                                  std::to_string(out[key].line) + ")");
-            } else {
-                out[key] = {it->second, line, f.path.empty() ? key : f.path + "." + key};
-            }
-        }
-        return out;
-    }
-
-    const Field* get(const Fields& fields, const std::string& key, const Field& parent, bool required) {
-        auto it = fields.find(key);
-        if (it == fields.end()) {
-            if (required)
-                problem(parent.line, "missing required field '" + (parent.path.empty() ? key : parent.path + "." + key) + "'");
-            return nullptr;
-        }
-        return &it->second;
-    }
-
-    std::optional<std::string> text(const Field& f) {
-        if (f.node.IsNull() || (f.node.IsScalar() && f.node.Scalar().empty())) {
-            problem(f.line, quoted(f.path) + " has no value");
+// file:PATH (resolved) or a pkcs11: URI, which must not carry a PIN.
+std::optional<std::string> key_reference(YamlReader& r, const Field& f) {
+    auto v = r.text(f);
+    if (!v) return std::nullopt;
+    if (starts_with(*v, "file:") && v->size() > 5) return "file:" + r.path(v->substr(5));
+    if (starts_with(*v, "pkcs11:")) {
+        if (v->find("pin-value=") != std::string::npos) {
+            r.problem(f.line, quoted(f.path) + " carries a PIN (pin-value=); name its source with pin-source= or 'pin'");
             return std::nullopt;
         }
-        if (!f.node.IsScalar()) {
-            problem(f.line, quoted(f.path) + " must be text, not a " + (f.node.IsMap() ? "mapping" : "list"));
-            return std::nullopt;
-        }
-        return f.node.Scalar();
+        return *v;
     }
+    r.problem(f.line, quoted(f.path) + " must be file:PATH or a pkcs11: URI, not '" + *v + "'");
+    return std::nullopt;
+}
 
-    std::optional<std::string> text(const Fields& fields, const std::string& key, const Field& parent, bool required) {
-        const Field* f = get(fields, key, parent, required);
-        return f != nullptr ? text(*f) : std::nullopt;
+// passphrase for file keys, pin and module for token keys.
+pki::KeyAccess key_access(YamlReader& r, const Fields& fields, const std::optional<std::string>& ref) {
+    pki::KeyAccess access;
+    bool token = ref && starts_with(*ref, "pkcs11:");
+    bool file = ref && starts_with(*ref, "file:");
+    if (auto it = fields.find("passphrase"); it != fields.end()) {
+        if (token) r.problem(it->second.line, quoted(it->second.path) + " applies to file: keys; a pkcs11: key takes 'pin'");
+        access.passphrase = secret_source(r, it->second);
     }
-
-    std::optional<int> integer(const Field& f, int min) {
-        auto t = text(f);
-        if (!t) return std::nullopt;
-        int value = 0;
-        if (!YAML::convert<int>::decode(f.node, value) || value < min) {
-            problem(f.line, quoted(f.path) + " must be a whole number of at least " + std::to_string(min) + ", not '" +
-                                *t + "'");
-            return std::nullopt;
-        }
-        return value;
+    if (auto it = fields.find("pin"); it != fields.end()) {
+        if (file) r.problem(it->second.line, quoted(it->second.path) + " applies to pkcs11: keys; a file: key takes 'passphrase'");
+        access.pin = secret_source(r, it->second);
     }
-
-    std::vector<std::string> text_list(const Field& f) {
-        std::vector<std::string> out;
-        if (!f.node.IsSequence()) {
-            problem(f.line, quoted(f.path) + " must be a list, such as [a, b]");
-            return out;
-        }
-        for (size_t i = 0; i < f.node.size(); ++i) {
-            const YAML::Node item = f.node[i];
-            int line = item.Mark().line >= 0 ? item.Mark().line + 1 : f.line;
-            if (auto v = text(Field{item, line, f.path + "[" + std::to_string(i) + "]"})) out.push_back(*v);
-        }
-        return out;
+    if (auto it = fields.find("module"); it != fields.end()) {
+        if (file) r.problem(it->second.line, quoted(it->second.path) + " applies to pkcs11: keys only");
+        if (auto m = r.text(it->second)) access.pkcs11_module = r.path(*m);
     }
-
-    // A secret's source. A value that is not a source is taken for the
-    // secret itself and refused without echoing it: the file is shared and reviewed.
-    std::string secret_source(const Field& f) {
-        auto v = text(f);
-        if (!v || *v == "prompt") return "";
-        if (starts_with(*v, "env:") && v->size() > 4) return *v;
-        if (starts_with(*v, "file:") && v->size() > 5) return "file:" + path(v->substr(5));
-        problem(f.line, quoted(f.path) + " looks like a literal secret; a ceremony file names only where it comes "
-                                        "from: env:NAME, file:PATH or prompt");
-        return "";
-    }
-
-    // A file path; relative ones resolve against the ceremony file's folder.
-    std::string path(const std::string& p) const {
-        if (base_.empty() || p.empty() || p.front() == '/') return p;
-        return (std::filesystem::path(base_) / p).lexically_normal().string();
-    }
-
-    // file:PATH (resolved) or a pkcs11: URI, which must not carry a PIN.
-    std::optional<std::string> key_reference(const Field& f) {
-        auto v = text(f);
-        if (!v) return std::nullopt;
-        if (starts_with(*v, "file:") && v->size() > 5) return "file:" + path(v->substr(5));
-        if (starts_with(*v, "pkcs11:")) {
-            if (v->find("pin-value=") != std::string::npos) {
-                problem(f.line, quoted(f.path) + " carries a PIN (pin-value=); name its source with pin-source= or 'pin'");
-                return std::nullopt;
-            }
-            return *v;
-        }
-        problem(f.line, quoted(f.path) + " must be file:PATH or a pkcs11: URI, not '" + *v + "'");
-        return std::nullopt;
-    }
-
-    // passphrase for file keys, pin and module for token keys.
-    pki::KeyAccess key_access(const Fields& fields, const std::optional<std::string>& ref) {
-        pki::KeyAccess access;
-        bool token = ref && starts_with(*ref, "pkcs11:");
-        bool file = ref && starts_with(*ref, "file:");
-        if (auto it = fields.find("passphrase"); it != fields.end()) {
-            if (token) problem(it->second.line, quoted(it->second.path) + " applies to file: keys; a pkcs11: key takes 'pin'");
-            access.passphrase = secret_source(it->second);
-        }
-        if (auto it = fields.find("pin"); it != fields.end()) {
-            if (file) problem(it->second.line, quoted(it->second.path) + " applies to pkcs11: keys; a file: key takes 'passphrase'");
-            access.pin = secret_source(it->second);
-        }
-        if (auto it = fields.find("module"); it != fields.end()) {
-            if (file) problem(it->second.line, quoted(it->second.path) + " applies to pkcs11: keys only");
-            if (auto m = text(it->second)) access.pkcs11_module = path(*m);
-        }
-        return access;
-    }
-
-private:
-    static std::string quoted(const std::string& s) { return "'" + s + "'"; }
-    static std::string join(const std::vector<std::string>& keys) {
-        std::string s;
-        for (const auto& k : keys) s += (s.empty() ? "" : ", ") + k;
-        return s;
-    }
-    static std::string list(const std::vector<std::string>& keys) { return "(" + join(keys) + ")"; }
-    static std::string suggestion(const std::string& key, const std::vector<std::string>& known) {
-        for (const auto& k : known)
-            if (edit_distance(key, k) <= 2) return " (did you mean '" + k + "'?)";
-        return " (expected one of " + join(known) + ")";
-    }
-
-    std::vector<Problem>& problems_;
-    std::string base_;
-};
+    return access;
+}
 
 bool valid_name(const std::string& name) {
     if (name.empty() || name.size() > 64) return false;
@@ -227,7 +95,7 @@ bool valid_url(const std::string& url) {
     return scheme_ok && url.find_first_of(", \t\n;") == std::string::npos;
 }
 
-void read_validity(Reader& r, const Field& f, Ceremony& c) {
+void read_validity(YamlReader& r, const Field& f, Ceremony& c) {
     Fields v = r.mapping(f, kValidityKeys);
     const Field* days = r.get(v, "days", f, false);
     const Field* nb = r.get(v, "not_before", f, false);
@@ -259,7 +127,7 @@ void read_validity(Reader& r, const Field& f, Ceremony& c) {
         r.problem(na->line, "'validity.not_after' is not after 'validity.not_before'");
 }
 
-void read_extensions(Reader& r, const Field& f, Ceremony& c, std::optional<CeremonyType> type) {
+void read_extensions(YamlReader& r, const Field& f, Ceremony& c, std::optional<CeremonyType> type) {
     Fields e = r.mapping(f, kExtensionKeys);
     for (const auto& [key, field] : e) {
         if (type == CeremonyType::root && key != "path_len")
@@ -308,10 +176,10 @@ void read_extensions(Reader& r, const Field& f, Ceremony& c, std::optional<Cerem
     }
 }
 
-void read_key(Reader& r, const Field& f, Ceremony& c) {
+void read_key(YamlReader& r, const Field& f, Ceremony& c) {
     Fields k = r.mapping(f, kKeyKeys);
     std::optional<std::string> ref;
-    if (const Field* loc = r.get(k, "location", f, f.node.IsMap())) ref = r.key_reference(*loc);
+    if (const Field* loc = r.get(k, "location", f, f.node.IsMap())) ref = key_reference(r, *loc);
     if (ref) c.key.location = *ref;
     if (auto t = r.text(k, "type", f, f.node.IsMap())) {
         try {
@@ -320,20 +188,20 @@ void read_key(Reader& r, const Field& f, Ceremony& c) {
             r.problem(k.at("type").line, err.what());
         }
     }
-    c.key.access = r.key_access(k, ref);
+    c.key.access = key_access(r, k, ref);
 }
 
-void read_issuer(Reader& r, const Field& f, Ceremony& c) {
+void read_issuer(YamlReader& r, const Field& f, Ceremony& c) {
     Fields i = r.mapping(f, kIssuerKeys);
     bool map = f.node.IsMap();
     if (auto cert = r.text(i, "cert", f, map)) c.issuer.cert = r.path(*cert);
     std::optional<std::string> ref;
-    if (const Field* key = r.get(i, "key", f, map)) ref = r.key_reference(*key);
+    if (const Field* key = r.get(i, "key", f, map)) ref = key_reference(r, *key);
     if (ref) c.issuer.key = *ref;
-    c.issuer.access = r.key_access(i, ref);
+    c.issuer.access = key_access(r, i, ref);
 }
 
-void read_outputs(Reader& r, const Field& f, Ceremony& c, std::optional<CeremonyType> type) {
+void read_outputs(YamlReader& r, const Field& f, Ceremony& c, std::optional<CeremonyType> type) {
     Fields o = r.mapping(f, kOutputKeys);
     if (auto cert = r.text(o, "cert", f, f.node.IsMap())) c.cert_out = r.path(*cert);
     if (const Field* chain = r.get(o, "chain", f, false)) {
@@ -347,7 +215,7 @@ void read_outputs(Reader& r, const Field& f, Ceremony& c, std::optional<Ceremony
 
 // Two outputs naming one file would overwrite each other, and with --force
 // an output naming an input would replace the issuer's own key or certificate.
-void check_distinct_outputs(Reader& r, const Field& outputs, const Ceremony& c) {
+void check_distinct_outputs(YamlReader& r, const Field& outputs, const Ceremony& c) {
     auto norm = [](const std::string& p) { return std::filesystem::path(p).lexically_normal().string(); };
     std::map<std::string, std::string> inputs;
     if (!c.issuer.cert.empty()) inputs.emplace(norm(c.issuer.cert), "'issuer.cert'");
@@ -370,7 +238,7 @@ void check_distinct_outputs(Reader& r, const Field& outputs, const Ceremony& c) 
 
 ParseResult parse_ceremony(const std::string& text, const std::string& origin, const std::string& base_dir) {
     ParseResult result;
-    Reader r(result.problems, base_dir);
+    YamlReader r(result.problems, base_dir);
     YAML::Node doc;
     try {
         doc = YAML::Load(text);
@@ -436,15 +304,6 @@ ParseResult parse_ceremony(const std::string& text, const std::string& origin, c
                      [](const Problem& a, const Problem& b) { return a.line < b.line; });
     if (result.problems.empty()) result.ceremony = std::move(c);
     return result;
-}
-
-std::string format_problems(const std::string& origin, const std::vector<Problem>& problems) {
-    std::string out;
-    for (const auto& p : problems) {
-        if (!out.empty()) out += '\n';
-        out += origin + (p.line > 0 ? ":" + std::to_string(p.line) : std::string()) + ": " + p.message;
-    }
-    return out;
 }
 
 Ceremony load_ceremony(const std::string& path) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "manifest/problem.hpp"
 #include "pki/ca.hpp"
 #include "pki/key.hpp"
 #include "pki/signing_key.hpp"
@@ -52,11 +53,6 @@ struct Ceremony {
     std::string transcript;        // default: <name>-ceremony.jsonl beside the YAML file
 };
 
-struct Problem {
-    int line = 0;                  // 1-based; 0 when the file as a whole is wrong
-    std::string message;
-};
-
 struct ParseResult {
     std::optional<Ceremony> ceremony;   // set only when there are no problems
     std::vector<Problem> problems;
@@ -65,9 +61,6 @@ struct ParseResult {
 // Parses ceremony text. `origin` names the file in messages and in
 // Ceremony::file; `base_dir` resolves relative paths ("" keeps them as written).
 ParseResult parse_ceremony(const std::string& text, const std::string& origin, const std::string& base_dir);
-
-// "origin:line: message", one per line.
-std::string format_problems(const std::string& origin, const std::vector<Problem>& problems);
 
 // Reads and parses a ceremony file; relative paths resolve against its
 // folder. Throws Error(usage) listing every problem, one per line.
