@@ -76,9 +76,11 @@ void register_ca_ceremony_run(CLI::App& ceremony, Context& ctx) {
         "  ROOT_PASS=... INT_PASS=... provctl ca ceremony run ceremony-intermediate.yaml --yes --json\n"
         "  provctl ca ceremony verify root-ceremony.jsonl\n",
         "  0  the ceremony completed; the transcript ends with a 'complete' entry\n"
-        "  1  a step failed or the operator declined one; the transcript ends with an 'aborted' entry\n"
-        "  2  bad ceremony file (every problem listed with its line), an output exists,\n"
-        "     or no terminal to confirm steps and no --yes; nothing was written\n"));
+        "  1  the operator declined a step, or a step failed (I/O, token, signing)\n"
+        "  2  bad input: the ceremony file (every problem listed with its line), an existing\n"
+        "     output, no terminal and no --yes (nothing written); or a passphrase or PIN\n"
+        "     refused during a step\n"
+        "  Once the transcript has begun, a failure ends it with an 'aborted' entry.\n"));
     sub->callback([o, &ctx] { run_ca_ceremony_run(*o, ctx); });
 }
 

@@ -61,11 +61,12 @@ public:
         if (util::sha256_hex(canonical(body)) != j["entry_sha256"].get<std::string>())
             problem("entry_sha256 does not match the entry: the line was changed");
         if (!util::parse_time(j["time"].get<std::string>())) problem("time is not an RFC 3339 time");
-        if (n == 1) {
+        if (!named_) {
             r_.ceremony = j["ceremony"].get<std::string>();
             operator_ = j["operator"].get<std::string>();
+            named_ = true;
         } else if (j["ceremony"] != r_.ceremony || j["operator"] != operator_) {
-            problem("ceremony or operator differs from line 1: lines from another transcript were mixed in");
+            problem("ceremony or operator differs from the first entry: lines from another transcript were mixed in");
         }
     }
 
@@ -74,7 +75,7 @@ public:
         int n = 0;
         for (const auto& [line, j] : r_.lines) {
             ++n;
-            std::string step = j.value("step", "");
+            std::string step = j.contains("step") && j["step"].is_string() ? j["step"].get<std::string>() : "?";
             bool last = n == static_cast<int>(r_.lines.size());
             if (n == 1 && step != "begin") r_.problems.push_back({line, "", "the first entry is '" + step + "', not 'begin'"});
             if (n > 1 && step == "begin") r_.problems.push_back({line, "", "a second 'begin' entry"});
@@ -107,6 +108,7 @@ private:
 
     TranscriptReport& r_;
     std::string operator_;
+    bool named_ = false;  // ceremony and operator taken from the first whole entry
 };
 
 std::string resolve(const std::string& base, const std::string& name) {
@@ -117,32 +119,35 @@ std::string resolve(const std::string& base, const std::string& name) {
 // Why a recorded output no longer matches, or "" when it does.
 std::string output_mismatch(const std::string& file, const json& rec, std::vector<std::string>& skipped,
                             const std::string& name) {
-    std::string kind = rec.is_object() ? rec.value("kind", "") : "";
-    if (kind == "key" && !rec.value("file_sha256", json()).is_string()) {
-        skipped.push_back(name);
-        return {};
-    }
-    if (kind != "certificate" && kind != "chain" && kind != "key") return "the transcript records an unknown kind of output";
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec)) return "missing: the transcript records it as made by the ceremony";
     try {
+        std::string kind = rec.is_object() ? rec.value("kind", "") : "";
+        if (kind == "key" && !rec.value("file_sha256", json()).is_string()) {
+            skipped.push_back(name);
+            return {};
+        }
+        if (kind != "certificate" && kind != "chain" && kind != "key") return "the transcript records an unknown kind of output";
+        // The record first, so a malformed one is named as such whatever is on disk.
+        std::string then = kind == "chain" ? "" : rec.value(kind == "key" ? "file_sha256" : "sha256", "");
+        json then_chain = kind == "chain" ? rec.value("certificates", json::array()) : json();
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(file, ec)) return "missing: the transcript records it as made by the ceremony";
         if (kind == "key") {
             std::string now = util::sha256_hex(util::read_file(file));
-            if (now != rec["file_sha256"]) return "the key file's SHA-256 is " + now + ", the transcript recorded " + rec["file_sha256"].get<std::string>();
-            return {};
+            return now == then ? "" : "the key file's SHA-256 is " + now + ", the transcript recorded " + then;
         }
         auto certs = pki::read_certificates(file);
         if (kind == "certificate") {
             std::string now = util::cert_sha256_hex(certs.front().get());
-            if (rec.value("sha256", "") != now)
-                return "the certificate's SHA-256 is " + now + ", the transcript recorded " + rec.value("sha256", "");
-            return {};
+            return now == then ? "" : "the certificate's SHA-256 is " + now + ", the transcript recorded " + then;
         }
-        if (chain_record(certs)["certificates"] != rec.value("certificates", json()))
+        if (chain_record(certs)["certificates"] != then_chain)
             return "the chain's certificates differ from those the transcript recorded";
         return {};
     } catch (const util::Error& e) {
         return std::string("cannot be read as recorded: ") + e.what();
+    } catch (const json::exception&) {
+        // A field of the wrong type: only an edited transcript has one.
+        return "the transcript's record of this output is malformed";
     }
 }
 

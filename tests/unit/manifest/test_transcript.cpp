@@ -245,3 +245,25 @@ TEST(Transcript, OutputsAreCheckedOnDisk) {
     EXPECT_TRUE(has_problem(r, 2, "cannot be read as recorded")) << dump(r);
     EXPECT_TRUE(has_problem(r, 2, "missing")) << dump(r);
 }
+
+TEST(Transcript, FieldsOfTheWrongTypeAreProblemsNotCrashes) {
+    TempDir dir;
+    FixedClock clock;
+    {
+        TranscriptWriter w(dir.file("t.jsonl"), kWho, clock, false);
+        w.append(Step{"begin"});
+        Step done{"complete"};
+        done.outputs["ca.crt"] = {{"kind", "certificate"}, {"sha256", "00"}};
+        w.append(done);
+    }
+    spit(dir.file("ca.crt"), "x");
+    std::string text = slurp(dir.file("t.jsonl"));
+    text.replace(text.find("\"sha256\":\"00\""), 13, "\"sha256\":1234");
+    text.replace(text.find("\"step\":\"begin\""), 14, "\"step\":7");
+    spit(dir.file("t.jsonl"), text);
+    TranscriptReport r;
+    ASSERT_NO_THROW(r = manifest::verify_transcript(dir.file("t.jsonl")));
+    EXPECT_TRUE(has_problem(r, 1, "field 'step' is missing or has the wrong type")) << dump(r);
+    EXPECT_TRUE(has_problem(r, 1, "the first entry is '?', not 'begin'")) << dump(r);
+    EXPECT_TRUE(has_problem(r, 2, "the transcript's record of this output is malformed")) << dump(r);
+}
