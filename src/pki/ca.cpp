@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <utility>
+
 #include <openssl/x509v3.h>
 
 #include "pki/cert_builder.hpp"
@@ -137,12 +139,19 @@ void check_device_id(const std::string& id) {
     }
 }
 
+template <typename Hook, typename... Args>
+void call(const StepHooks* hooks, Hook StepHooks::*which, Args&&... args) {
+    if (hooks != nullptr && hooks->*which) (hooks->*which)(std::forward<Args>(args)...);
+}
+
 }  // namespace
 
 Issued init_root(const RootRequest& req) {
     check_outputs(req.out);
     auto subject = parse_name(req.subject, "--subject");
+    call(req.hooks, &StepHooks::before_key_generation);
     auto key = create_signing_key(req.key_ref, req.key_type, req.key_access, req.out.overwrite);
+    call(req.hooks, &StepHooks::key_generated, *key);
     auto pub = public_of(key->pkey());
 
     CertSpec spec;
@@ -152,7 +161,9 @@ Issued init_root(const RootRequest& req) {
     spec.is_ca = true;
     spec.path_len = req.path_len;
     spec.key_usage = KU_KEY_CERT_SIGN | KU_CRL_SIGN;
+    call(req.hooks, &StepHooks::before_signing);
     auto cert = build_certificate(spec, nullptr, key->pkey(), nullptr);
+    call(req.hooks, &StepHooks::signed_cert, cert.get());
 
     write_outputs(req.out, cert.get(), cert_pem(cert.get()), key.get());
     Issued issued;
@@ -170,6 +181,7 @@ Issued issue_intermediate(const IntermediateRequest& req) {
     auto issuer_chain = read_certificates(req.issuer_cert_path);
     X509* issuer = issuer_chain.front().get();
     auto issuer_key = open_signing_key(req.issuer_key_ref, req.issuer_access);
+    call(req.hooks, &StepHooks::issuer_opened, issuer, *issuer_key);
 
     std::unique_ptr<SigningKey> new_key;
     util::EvpPkey pub;
@@ -181,7 +193,9 @@ Issued issue_intermediate(const IntermediateRequest& req) {
                                       : parse_name(req.subject, "--subject");
     } else {
         subject = parse_name(req.subject, "--subject");
+        call(req.hooks, &StepHooks::before_key_generation);
         new_key = create_signing_key(req.key_ref, req.key_type, req.key_access, req.out.overwrite);
+        call(req.hooks, &StepHooks::key_generated, *new_key);
         pub = public_of(new_key->pkey());
     }
 
@@ -197,7 +211,9 @@ Issued issue_intermediate(const IntermediateRequest& req) {
     spec.crl_urls = req.crl_urls;
     spec.ocsp_urls = req.ocsp_urls;
     spec.ca_issuers_urls = req.ca_issuers_urls;
+    call(req.hooks, &StepHooks::before_signing);
     auto cert = build_certificate(spec, issuer, issuer_key->pkey(), known_serials(issuer, issuer_chain));
+    call(req.hooks, &StepHooks::signed_cert, cert.get());
 
     std::vector<util::X509Ptr> above;
     for (size_t i = 1; i < issuer_chain.size(); ++i) above.emplace_back(X509_dup(issuer_chain[i].get()));

@@ -1,6 +1,7 @@
 #pragma once
 // CA operations as library calls: the commands and the ceremony runner both
 // use these, so a ceremony step and the equivalent command do the same thing.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,18 @@ struct Outputs {
     bool overwrite = false;         // --force
 };
 
+// Called between the steps of init_root and issue_intermediate, so a ceremony
+// can show each step, ask the operator before the irreversible ones and log
+// what happened. A hook may throw to stop: nothing has been written by then
+// and a new key is discarded. Unset hooks are skipped (the commands set none).
+struct StepHooks {
+    std::function<void(const X509* issuer_cert, const SigningKey& issuer_key)> issuer_opened;
+    std::function<void()> before_key_generation;
+    std::function<void(const SigningKey& new_key)> key_generated;
+    std::function<void()> before_signing;
+    std::function<void(const X509* cert)> signed_cert;  // before any output is written
+};
+
 struct RootRequest {
     std::string subject;
     std::string key_ref;            // file:PATH or pkcs11: URI where the new key is made
@@ -48,6 +61,7 @@ struct RootRequest {
     std::optional<int> path_len;
     Window validity;
     Outputs out;
+    const StepHooks* hooks = nullptr;
 };
 
 struct IntermediateRequest {
@@ -67,6 +81,7 @@ struct IntermediateRequest {
     std::vector<std::string> ca_issuers_urls;
     Window validity;
     Outputs out;
+    const StepHooks* hooks = nullptr;
 };
 
 enum class LeafProfile { device, server };
