@@ -57,11 +57,13 @@ std::string ca_text(bool is_ca, const std::optional<int64_t>& path_len) {
     return path_len ? "yes, path length " + std::to_string(*path_len) : "yes";
 }
 
+std::string name_or_empty(const std::string& name) { return name.empty() ? "(empty)" : name; }
+
 std::string time_text(const std::optional<int64_t>& t) { return t ? util::format_rfc3339(*t) : "(undecodable)"; }
 
 void render_cert(Block& b, const pki::CertInfo& c, int64_t at) {
-    b.line("subject", c.subject);
-    b.line("issuer", c.issuer);
+    b.line("subject", name_or_empty(c.subject));
+    b.line("issuer", name_or_empty(c.issuer));
     b.line("serial", c.serial);
     bool early = c.not_before && at < *c.not_before;
     b.line("not before", time_text(c.not_before) + (early ? " (not yet valid)" : ""), early ? "33" : nullptr);
@@ -96,7 +98,7 @@ void render_cert(Block& b, const pki::CertInfo& c, int64_t at) {
 }
 
 void render_csr(Block& b, const pki::CsrInfo& c) {
-    b.line("subject", c.subject);
+    b.line("subject", name_or_empty(c.subject));
     b.line("key", key_text(c.key));
     b.line("signature", c.signature_algorithm + (c.signature_valid ? " (valid)" : " (INVALID)"),
            c.signature_valid ? nullptr : "31");
