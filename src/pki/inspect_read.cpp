@@ -50,7 +50,8 @@ std::vector<InspectObject> parse_pem(const std::string& data, const std::string&
             unsigned long e = ERR_peek_last_error();
             bool clean_end = ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE;
             if (!clean_end)
-                util::throw_openssl(origin + ": PEM block " + std::to_string(block) + " cannot be read (broken base64 or line structure)",
+                util::throw_openssl(origin + ": PEM block " + std::to_string(block) +
+                                        " cannot be read (broken base64 or line structure)",
                                     util::ExitCode::usage);
             ERR_clear_error();
             break;
