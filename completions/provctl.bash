@@ -114,7 +114,7 @@ _provctl_files() {
 }
 
 _provctl() {
-    local cur prev words cword
+    local cur prev words cword split
     if declare -F _init_completion >/dev/null 2>&1; then
         _init_completion -s -n : || return
     else

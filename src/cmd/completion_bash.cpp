@@ -92,7 +92,7 @@ std::string bash_script(const std::vector<CommandModel>& commands) {
 }
 
 _provctl() {
-    local cur prev words cword
+    local cur prev words cword split
     if declare -F _init_completion >/dev/null 2>&1; then
         _init_completion -s -n : || return
     else
