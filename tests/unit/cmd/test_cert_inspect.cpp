@@ -2,6 +2,7 @@
 // cannot be read.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <sstream>
 
 #include "cmd/cert_inspect.hpp"
@@ -110,4 +111,34 @@ TEST_F(CertInspectCmd, AtOptionOverridesTheClock) {
     cmd::run_cert_inspect({{dir.file("c.pem")}, util::format_rfc3339(not_after - 2 * 86400)}, ctx);
     EXPECT_EQ(nlohmann::json::parse(out.str())["items"][0]["days_left"], 2);
     EXPECT_THROW(cmd::run_cert_inspect({{dir.file("c.pem")}, "tomorrow"}, ctx), util::Error);
+}
+
+// Both renderers over every readable file of the zlint corpus: odd names and
+// extensions must come out as valid JSON and as text without raw control bytes.
+TEST(CertInspectCorpus, RendersEveryReadableZlintFile) {
+    std::string root = shared_testdata() + "/certs-zlint";
+    if (!std::filesystem::is_directory(root)) GTEST_SKIP() << root << " is not present";
+    cmd::Context ctx;
+    ctx.color = true;
+    size_t rendered = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+        if (!entry.is_regular_file()) continue;
+        std::vector<cmd::InspectedItem> items;
+        try {
+            items = cmd::inspect_files({entry.path().string()}, 1700000000);
+        } catch (const util::Error&) {
+            continue;  // refusals are covered by the pki corpus test
+        }
+        std::string json;
+        EXPECT_NO_THROW(json = cmd::inspect_document(items, 1700000000).dump()) << entry.path();
+        std::ostringstream text;
+        cmd::render_inspect(text, items, 1700000000, ctx);
+        for (char c : text.str()) {
+            auto u = static_cast<unsigned char>(c);
+            // Only our own colour sequences may carry ESC.
+            if (u < 0x20 && c != '\n' && c != '\033') ADD_FAILURE() << entry.path() << ": raw control byte " << int(u);
+        }
+        ++rendered;
+    }
+    EXPECT_GE(rendered, 1300u);
 }
