@@ -1,0 +1,170 @@
+# bash completion for provctl                              -*- shell-script -*-
+# Generated from the command tree by `provctl completion bash`; do not edit.
+# Regenerate: provctl completion bash > completions/provctl.bash
+
+# How option $2 at command path $1 takes a value: file, text, "choice WORDS",
+# or nothing for a flag. The global options are accepted at every path.
+_provctl_value() {
+    case "$1|$2" in
+        *"|--pkcs11-module") echo "file" ;;
+        "ca init-root|--subject") echo "text" ;;
+        "ca init-root|--key") echo "text" ;;
+        "ca init-root|--key-type") echo "choice ec-p256 ec-p384 rsa-3072 rsa-4096" ;;
+        "ca init-root|--path-len") echo "text" ;;
+        "ca init-root|--days") echo "text" ;;
+        "ca init-root|--not-before") echo "text" ;;
+        "ca init-root|--not-after") echo "text" ;;
+        "ca init-root|--out") echo "file" ;;
+        "ca init-root|--passphrase") echo "text" ;;
+        "ca init-root|--pin") echo "text" ;;
+        "ca issue-intermediate|--subject") echo "text" ;;
+        "ca issue-intermediate|--key") echo "text" ;;
+        "ca issue-intermediate|--csr") echo "file" ;;
+        "ca issue-intermediate|--key-type") echo "choice ec-p256 ec-p384 rsa-3072 rsa-4096" ;;
+        "ca issue-intermediate|--passphrase") echo "text" ;;
+        "ca issue-intermediate|--pin") echo "text" ;;
+        "ca issue-intermediate|--issuer-cert") echo "file" ;;
+        "ca issue-intermediate|--issuer-key") echo "text" ;;
+        "ca issue-intermediate|--issuer-passphrase") echo "text" ;;
+        "ca issue-intermediate|--issuer-pin") echo "text" ;;
+        "ca issue-intermediate|--path-len") echo "text" ;;
+        "ca issue-intermediate|--eku") echo "text" ;;
+        "ca issue-intermediate|--permit-dns") echo "text" ;;
+        "ca issue-intermediate|--exclude-dns") echo "text" ;;
+        "ca issue-intermediate|--permit-dn") echo "text" ;;
+        "ca issue-intermediate|--exclude-dn") echo "text" ;;
+        "ca issue-intermediate|--crl-url") echo "text" ;;
+        "ca issue-intermediate|--ocsp-url") echo "text" ;;
+        "ca issue-intermediate|--ca-issuers-url") echo "text" ;;
+        "ca issue-intermediate|--days") echo "text" ;;
+        "ca issue-intermediate|--not-before") echo "text" ;;
+        "ca issue-intermediate|--not-after") echo "text" ;;
+        "ca issue-intermediate|--out") echo "file" ;;
+        "ca issue-intermediate|--chain-out") echo "file" ;;
+        "cert sign-csr|--csr") echo "file" ;;
+        "cert sign-csr|--profile") echo "choice device server" ;;
+        "cert sign-csr|--device-id") echo "text" ;;
+        "cert sign-csr|--dns") echo "text" ;;
+        "cert sign-csr|--subject") echo "text" ;;
+        "cert sign-csr|--issuer-cert") echo "file" ;;
+        "cert sign-csr|--issuer-key") echo "text" ;;
+        "cert sign-csr|--issuer-passphrase") echo "text" ;;
+        "cert sign-csr|--issuer-pin") echo "text" ;;
+        "cert sign-csr|--chain") echo "file" ;;
+        "cert sign-csr|--days") echo "text" ;;
+        "cert sign-csr|--not-before") echo "text" ;;
+        "cert sign-csr|--not-after") echo "text" ;;
+        "cert sign-csr|--out") echo "file" ;;
+        "cert sign-csr|--chain-out") echo "file" ;;
+        "cert inspect|--at") echo "text" ;;
+        "csr create|--subject") echo "text" ;;
+        "csr create|--key") echo "text" ;;
+        "csr create|--new-key") echo "file" ;;
+        "csr create|--key-type") echo "choice ec-p256 ec-p384 rsa-3072 rsa-4096" ;;
+        "csr create|--passphrase") echo "text" ;;
+        "csr create|--pin") echo "text" ;;
+        "csr create|--out") echo "file" ;;
+    esac
+}
+
+# Subcommands at command path $1.
+_provctl_commands() {
+    case "$1" in
+        "") echo "ca cert csr completion" ;;
+        "ca") echo "init-root issue-intermediate ceremony" ;;
+        "ca ceremony") echo "run verify" ;;
+        "cert") echo "sign-csr inspect verify" ;;
+        "csr") echo "create" ;;
+    esac
+}
+
+# Options at command path $1: its own and the global ones.
+_provctl_options() {
+    local global="--help --version --json --quiet --verbose --pkcs11-module"
+    case "$1" in
+        "ca") echo "" "$global" ;;
+        "ca init-root") echo "--subject --key --key-type --path-len --days --not-before --not-after --out --force --passphrase --pin" "$global" ;;
+        "ca issue-intermediate") echo "--subject --key --csr --key-type --passphrase --pin --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --path-len --eku --permit-dns --exclude-dns --permit-dn --exclude-dn --crl-url --ocsp-url --ca-issuers-url --days --not-before --not-after --out --chain-out --force" "$global" ;;
+        "ca ceremony") echo "" "$global" ;;
+        "ca ceremony run") echo "" "$global" ;;
+        "ca ceremony verify") echo "" "$global" ;;
+        "cert") echo "" "$global" ;;
+        "cert sign-csr") echo "--csr --profile --device-id --dns --subject --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --chain --days --not-before --not-after --clip-validity --out --chain-out --force" "$global" ;;
+        "cert inspect") echo "--at" "$global" ;;
+        "cert verify") echo "" "$global" ;;
+        "csr") echo "" "$global" ;;
+        "csr create") echo "--subject --key --new-key --key-type --passphrase --pin --out --force" "$global" ;;
+        "completion") echo "" "$global" ;;
+        *) echo "$global" ;;
+    esac
+}
+
+# What the arguments of command path $1 complete to.
+_provctl_positional() {
+    case "$1" in
+        "cert inspect") echo "file" ;;
+        "completion") echo "choice bash zsh fish" ;;
+    esac
+}
+
+_provctl_files() {
+    local IFS=$'\n'
+    compopt -o filenames 2>/dev/null
+    COMPREPLY=($(compgen -f -- "$1"))
+}
+
+_provctl() {
+    local cur prev words cword split
+    if declare -F _init_completion >/dev/null 2>&1; then
+        _init_completion -s -n : || return
+    else
+        words=("${COMP_WORDS[@]}")
+        cword=$COMP_CWORD
+        cur=${COMP_WORDS[COMP_CWORD]}
+        prev=${COMP_WORDS[COMP_CWORD - 1]}
+    fi
+
+    # Find the command path typed so far, stepping over option values.
+    local path="" word kind i
+    for ((i = 1; i < cword; i++)); do
+        word=${words[i]}
+        case $word in
+            --*=*) ;;
+            -*)
+                kind=$(_provctl_value "$path" "$word")
+                [[ -n $kind ]] && i=$((i + 1))
+                ;;
+            *)
+                if [[ " $(_provctl_commands "$path") " == *" $word "* ]]; then
+                    path=${path:+$path }$word
+                fi
+                ;;
+        esac
+    done
+
+    if [[ $prev == -* ]]; then
+        kind=$(_provctl_value "$path" "$prev")
+        case $kind in
+            file) _provctl_files "$cur"; return ;;
+            choice*) COMPREPLY=($(compgen -W "${kind#choice }" -- "$cur")); return ;;
+            text) COMPREPLY=(); return ;;
+        esac
+    fi
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$(_provctl_options "$path")" -- "$cur"))
+        return
+    fi
+    local commands
+    commands=$(_provctl_commands "$path")
+    if [[ -n $commands ]]; then
+        COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+        return
+    fi
+    kind=$(_provctl_positional "$path")
+    case $kind in
+        file) _provctl_files "$cur" ;;
+        choice*) COMPREPLY=($(compgen -W "${kind#choice }" -- "$cur")) ;;
+    esac
+}
+
+complete -F _provctl provctl

@@ -1,0 +1,287 @@
+# fish completion for provctl.
+# Generated from the command tree by `provctl completion fish`; do not edit.
+# Regenerate: provctl completion fish > completions/provctl.fish
+
+# Every command path.
+function __provctl_paths
+    echo 'ca'
+    echo 'ca init-root'
+    echo 'ca issue-intermediate'
+    echo 'ca ceremony'
+    echo 'ca ceremony run'
+    echo 'ca ceremony verify'
+    echo 'cert'
+    echo 'cert sign-csr'
+    echo 'cert inspect'
+    echo 'cert verify'
+    echo 'csr'
+    echo 'csr create'
+    echo 'completion'
+end
+
+# Whether option $argv[2] at command path $argv[1] takes a value.
+function __provctl_takes_value
+    switch "$argv[1]|$argv[2]"
+        case '*|--pkcs11-module'
+            return 0
+        case 'ca init-root|--subject'
+            return 0
+        case 'ca init-root|--key'
+            return 0
+        case 'ca init-root|--key-type'
+            return 0
+        case 'ca init-root|--path-len'
+            return 0
+        case 'ca init-root|--days'
+            return 0
+        case 'ca init-root|--not-before'
+            return 0
+        case 'ca init-root|--not-after'
+            return 0
+        case 'ca init-root|--out'
+            return 0
+        case 'ca init-root|--passphrase'
+            return 0
+        case 'ca init-root|--pin'
+            return 0
+        case 'ca issue-intermediate|--subject'
+            return 0
+        case 'ca issue-intermediate|--key'
+            return 0
+        case 'ca issue-intermediate|--csr'
+            return 0
+        case 'ca issue-intermediate|--key-type'
+            return 0
+        case 'ca issue-intermediate|--passphrase'
+            return 0
+        case 'ca issue-intermediate|--pin'
+            return 0
+        case 'ca issue-intermediate|--issuer-cert'
+            return 0
+        case 'ca issue-intermediate|--issuer-key'
+            return 0
+        case 'ca issue-intermediate|--issuer-passphrase'
+            return 0
+        case 'ca issue-intermediate|--issuer-pin'
+            return 0
+        case 'ca issue-intermediate|--path-len'
+            return 0
+        case 'ca issue-intermediate|--eku'
+            return 0
+        case 'ca issue-intermediate|--permit-dns'
+            return 0
+        case 'ca issue-intermediate|--exclude-dns'
+            return 0
+        case 'ca issue-intermediate|--permit-dn'
+            return 0
+        case 'ca issue-intermediate|--exclude-dn'
+            return 0
+        case 'ca issue-intermediate|--crl-url'
+            return 0
+        case 'ca issue-intermediate|--ocsp-url'
+            return 0
+        case 'ca issue-intermediate|--ca-issuers-url'
+            return 0
+        case 'ca issue-intermediate|--days'
+            return 0
+        case 'ca issue-intermediate|--not-before'
+            return 0
+        case 'ca issue-intermediate|--not-after'
+            return 0
+        case 'ca issue-intermediate|--out'
+            return 0
+        case 'ca issue-intermediate|--chain-out'
+            return 0
+        case 'cert sign-csr|--csr'
+            return 0
+        case 'cert sign-csr|--profile'
+            return 0
+        case 'cert sign-csr|--device-id'
+            return 0
+        case 'cert sign-csr|--dns'
+            return 0
+        case 'cert sign-csr|--subject'
+            return 0
+        case 'cert sign-csr|--issuer-cert'
+            return 0
+        case 'cert sign-csr|--issuer-key'
+            return 0
+        case 'cert sign-csr|--issuer-passphrase'
+            return 0
+        case 'cert sign-csr|--issuer-pin'
+            return 0
+        case 'cert sign-csr|--chain'
+            return 0
+        case 'cert sign-csr|--days'
+            return 0
+        case 'cert sign-csr|--not-before'
+            return 0
+        case 'cert sign-csr|--not-after'
+            return 0
+        case 'cert sign-csr|--out'
+            return 0
+        case 'cert sign-csr|--chain-out'
+            return 0
+        case 'cert inspect|--at'
+            return 0
+        case 'csr create|--subject'
+            return 0
+        case 'csr create|--key'
+            return 0
+        case 'csr create|--new-key'
+            return 0
+        case 'csr create|--key-type'
+            return 0
+        case 'csr create|--passphrase'
+            return 0
+        case 'csr create|--pin'
+            return 0
+        case 'csr create|--out'
+            return 0
+    end
+    return 1
+end
+
+# The command path typed so far ("ca init-root"), stepping over option values.
+function __provctl_path
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l path ''
+    set -l skip 0
+    for token in $tokens
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        switch $token
+            case '--*=*'
+            case '-*'
+                if __provctl_takes_value "$path" $token
+                    set skip 1
+                end
+            case '*'
+                set -l next $token
+                if test -n "$path"
+                    set next "$path $token"
+                end
+                if contains -- $next (__provctl_paths)
+                    set path $next
+                end
+        end
+    end
+    echo $path
+end
+
+function __provctl_at
+    set -l path (__provctl_path)
+    test "$path" = "$argv[1]"
+end
+
+complete -c provctl -f
+
+# Global options, accepted after any subcommand too.
+complete -c provctl -s h -l help -d 'Print this help message and exit'
+complete -c provctl -l version -d 'Display program version information and exit'
+complete -c provctl -l json -d 'Print one JSON document on stdout (shapes in docs/json.md)'
+complete -c provctl -s q -l quiet -d 'Print nothing but errors on stderr'
+complete -c provctl -s v -l verbose -d 'Print extra diagnostics on stderr'
+complete -c provctl -l pkcs11-module -r -F -d 'PKCS#11 module for pkcs11: URIs without module-path (default: $PROVCTL_PKCS11_MODULE)'
+
+# provctl: subcommands
+complete -c provctl -n '__provctl_at ""' -a 'ca' -d 'Certificate authority ceremonies: roots and intermediates'
+complete -c provctl -n '__provctl_at ""' -a 'cert' -d 'Issue, inspect and verify certificates'
+complete -c provctl -n '__provctl_at ""' -a 'csr' -d 'Make certificate signing requests'
+complete -c provctl -n '__provctl_at ""' -a 'completion' -d 'Print a shell completion script for bash, zsh or fish'
+
+# provctl ca: subcommands
+complete -c provctl -n '__provctl_at "ca"' -a 'init-root' -d 'Create a root CA: a new key and its self-signed certificate'
+complete -c provctl -n '__provctl_at "ca"' -a 'issue-intermediate' -d 'Create an issuing CA signed by a root (or another CA)'
+complete -c provctl -n '__provctl_at "ca"' -a 'ceremony' -d 'Run and audit ceremonies described in YAML'
+
+# provctl ca init-root
+complete -c provctl -n '__provctl_at "ca init-root"' -l subject -x -d 'Subject, RFC 4514 (CN=Root CA,O=Acme) or /O=Acme/CN=Root CA'
+complete -c provctl -n '__provctl_at "ca init-root"' -l key -x -d 'Where the new key is made: file:PATH (encrypted PKCS#8) or a pkcs11: URI'
+complete -c provctl -n '__provctl_at "ca init-root"' -l key-type -x -a 'ec-p256 ec-p384 rsa-3072 rsa-4096' -d 'Key type: ec-p256, ec-p384, rsa-3072, rsa-4096'
+complete -c provctl -n '__provctl_at "ca init-root"' -l path-len -x -d 'basicConstraints path length (default: none)'
+complete -c provctl -n '__provctl_at "ca init-root"' -l days -x -d 'Validity in days from now'
+complete -c provctl -n '__provctl_at "ca init-root"' -l not-before -x -d 'Start of validity (RFC 3339 or YYYY-MM-DD, UTC)'
+complete -c provctl -n '__provctl_at "ca init-root"' -l not-after -x -d 'End of validity (RFC 3339 or YYYY-MM-DD, UTC)'
+complete -c provctl -n '__provctl_at "ca init-root"' -l out -r -F -d 'Where to write the certificate (PEM)'
+complete -c provctl -n '__provctl_at "ca init-root"' -l force -d 'Replace existing output files'
+complete -c provctl -n '__provctl_at "ca init-root"' -l passphrase -x -d 'Passphrase source for the new key file: env:NAME or file:PATH (default: prompt)'
+complete -c provctl -n '__provctl_at "ca init-root"' -l pin -x -d 'PIN source for the new token: env:NAME or file:PATH (default: pin-source= or prompt)'
+
+# provctl ca issue-intermediate
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l subject -x -d 'Subject, RFC 4514 or /O=.../CN=... (default with --csr: the CSR\'s)'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l key -x -d 'Where the new key is made: file:PATH or a pkcs11: URI'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l csr -r -F -d 'Certify the key of this CSR instead of making one'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l key-type -x -a 'ec-p256 ec-p384 rsa-3072 rsa-4096' -d 'Key type for --key: ec-p256, ec-p384, rsa-3072, rsa-4096'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l passphrase -x -d 'Passphrase source for the new key file: env:NAME or file:PATH (default: prompt)'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l pin -x -d 'PIN source for the new token: env:NAME or file:PATH (default: pin-source= or prompt)'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l issuer-cert -r -F -d 'Issuer certificate (PEM; may be followed by its chain)'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l issuer-key -x -d 'Issuer key: file:PATH or a pkcs11: URI'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l issuer-passphrase -x -d 'Passphrase source for the issuer key file: env:NAME or file:PATH (default: prompt)'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l issuer-pin -x -d 'PIN source for the issuer token: env:NAME or file:PATH (default: pin-source= or prompt)'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l path-len -x -d 'basicConstraints path length'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l eku -x -d 'Extended key usage to allow (clientAuth, serverAuth, ...); repeatable'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l permit-dns -x -d 'Name constraint: permitted DNS subtree; repeatable'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l exclude-dns -x -d 'Name constraint: excluded DNS subtree; repeatable'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l permit-dn -x -d 'Name constraint: permitted directory name; repeatable'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l exclude-dn -x -d 'Name constraint: excluded directory name; repeatable'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l crl-url -x -d 'CRL distribution point URL; repeatable'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l ocsp-url -x -d 'Authority information access: OCSP URL; repeatable'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l ca-issuers-url -x -d 'Authority information access: caIssuers URL; repeatable'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l days -x -d 'Validity in days from now'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l not-before -x -d 'Start of validity (RFC 3339 or YYYY-MM-DD, UTC)'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l not-after -x -d 'End of validity (RFC 3339 or YYYY-MM-DD, UTC)'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l out -r -F -d 'Where to write the certificate (PEM)'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l chain-out -r -F -d 'Also write the certificate followed by its issuer chain'
+complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l force -d 'Replace existing output files'
+
+# provctl ca ceremony: subcommands
+complete -c provctl -n '__provctl_at "ca ceremony"' -a 'run' -d '(not yet available)'
+complete -c provctl -n '__provctl_at "ca ceremony"' -a 'verify' -d '(not yet available)'
+
+# provctl cert: subcommands
+complete -c provctl -n '__provctl_at "cert"' -a 'sign-csr' -d 'Issue a leaf certificate from a PKCS#10 request'
+complete -c provctl -n '__provctl_at "cert"' -a 'inspect' -d 'Show what certificates and signing requests say'
+complete -c provctl -n '__provctl_at "cert"' -a 'verify' -d '(not yet available)'
+
+# provctl cert sign-csr
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l csr -r -F -d 'The request (PEM or DER); its signature is checked first'
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l profile -x -a 'device server' -d 'device (clientAuth, device ID in CN and SAN) or server (serverAuth, DNS SANs)'
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l device-id -x -d 'Device ID for the device profile (CN and SAN URI urn:dev:serial:ID)'
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l dns -x -d 'DNS name for the SAN; repeatable (server profile: at least one)'
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l subject -x -d 'Subject to use instead of the request\'s'
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l issuer-cert -r -F -d 'Issuing CA certificate (PEM; may be followed by its chain)'
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l issuer-key -x -d 'Issuing CA key: file:PATH or a pkcs11: URI'
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l issuer-passphrase -x -d 'Passphrase source for the issuer key file: env:NAME or file:PATH (default: prompt)'
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l issuer-pin -x -d 'PIN source for the issuer token: env:NAME or file:PATH (default: pin-source= or prompt)'
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l chain -r -F -d 'Certificates above the issuer, for --chain-out'
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l days -x -d 'Validity in days from now'
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l not-before -x -d 'Start of validity (RFC 3339 or YYYY-MM-DD, UTC)'
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l not-after -x -d 'End of validity (RFC 3339 or YYYY-MM-DD, UTC)'
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l clip-validity -d 'Shorten validity to end with the issuer\'s instead of refusing'
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l out -r -F -d 'Where to write the certificate (PEM)'
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l chain-out -r -F -d 'Also write the certificate followed by its issuer chain'
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l force -d 'Replace existing output files'
+
+# provctl cert inspect
+complete -c provctl -n '__provctl_at "cert inspect"' -l at -x -d 'Count days left from this time instead of now (RFC 3339 or YYYY-MM-DD, UTC)'
+complete -c provctl -n '__provctl_at "cert inspect"' -F
+
+# provctl csr: subcommands
+complete -c provctl -n '__provctl_at "csr"' -a 'create' -d 'Make a PKCS#10 certificate signing request'
+
+# provctl csr create
+complete -c provctl -n '__provctl_at "csr create"' -l subject -x -d 'Subject, RFC 4514 or /O=.../CN=...'
+complete -c provctl -n '__provctl_at "csr create"' -l key -x -d 'Existing key: file:PATH or a pkcs11: URI'
+complete -c provctl -n '__provctl_at "csr create"' -l new-key -r -F -d 'Make a new unencrypted key here (mode 0600), for lab use'
+complete -c provctl -n '__provctl_at "csr create"' -l key-type -x -a 'ec-p256 ec-p384 rsa-3072 rsa-4096' -d 'Key type for --new-key: ec-p256, ec-p384, rsa-3072, rsa-4096'
+complete -c provctl -n '__provctl_at "csr create"' -l passphrase -x -d 'Passphrase source for the existing key file: env:NAME or file:PATH (default: prompt)'
+complete -c provctl -n '__provctl_at "csr create"' -l pin -x -d 'PIN source for the existing token: env:NAME or file:PATH (default: pin-source= or prompt)'
+complete -c provctl -n '__provctl_at "csr create"' -l out -r -F -d 'Where to write the request (PEM)'
+complete -c provctl -n '__provctl_at "csr create"' -l force -d 'Replace existing output files'
+
+# provctl completion
+complete -c provctl -n '__provctl_at "completion"' -x -a 'bash zsh fish'
