@@ -41,6 +41,7 @@ _provctl_value() {
         "ca issue-intermediate|--not-after") echo "text" ;;
         "ca issue-intermediate|--out") echo "file" ;;
         "ca issue-intermediate|--chain-out") echo "file" ;;
+        "ca ceremony run|--transcript") echo "file" ;;
         "cert sign-csr|--csr") echo "file" ;;
         "cert sign-csr|--profile") echo "choice device server" ;;
         "cert sign-csr|--device-id") echo "text" ;;
@@ -57,6 +58,15 @@ _provctl_value() {
         "cert sign-csr|--out") echo "file" ;;
         "cert sign-csr|--chain-out") echo "file" ;;
         "cert inspect|--at") echo "text" ;;
+        "cert verify|--cert") echo "file" ;;
+        "cert verify|--untrusted") echo "file" ;;
+        "cert verify|--trust") echo "file" ;;
+        "cert verify|--crl") echo "file" ;;
+        "cert verify|--at") echo "text" ;;
+        "cert verify|--purpose") echo "choice client server any" ;;
+        "cert verify|--name") echo "text" ;;
+        "cert verify|--device-id") echo "text" ;;
+        "cert verify|--policy") echo "text" ;;
         "csr create|--subject") echo "text" ;;
         "csr create|--key") echo "text" ;;
         "csr create|--new-key") echo "file" ;;
@@ -86,12 +96,12 @@ _provctl_options() {
         "ca init-root") echo "--subject --key --key-type --path-len --days --not-before --not-after --out --force --passphrase --pin" "$global" ;;
         "ca issue-intermediate") echo "--subject --key --csr --key-type --passphrase --pin --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --path-len --eku --permit-dns --exclude-dns --permit-dn --exclude-dn --crl-url --ocsp-url --ca-issuers-url --days --not-before --not-after --out --chain-out --force" "$global" ;;
         "ca ceremony") echo "" "$global" ;;
-        "ca ceremony run") echo "" "$global" ;;
+        "ca ceremony run") echo "--yes --force --transcript" "$global" ;;
         "ca ceremony verify") echo "" "$global" ;;
         "cert") echo "" "$global" ;;
         "cert sign-csr") echo "--csr --profile --device-id --dns --subject --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --chain --days --not-before --not-after --clip-validity --out --chain-out --force" "$global" ;;
         "cert inspect") echo "--at" "$global" ;;
-        "cert verify") echo "" "$global" ;;
+        "cert verify") echo "--cert --untrusted --trust --crl --at --purpose --name --device-id --policy --explicit-policy --inhibit-policy-mapping --inhibit-any-policy" "$global" ;;
         "csr") echo "" "$global" ;;
         "csr create") echo "--subject --key --new-key --key-type --passphrase --pin --out --force" "$global" ;;
         "completion") echo "" "$global" ;;
@@ -102,6 +112,8 @@ _provctl_options() {
 # What the arguments of command path $1 complete to.
 _provctl_positional() {
     case "$1" in
+        "ca ceremony run") echo "text" ;;
+        "ca ceremony verify") echo "text" ;;
         "cert inspect") echo "file" ;;
         "completion") echo "choice bash zsh fish" ;;
     esac

@@ -92,6 +92,8 @@ function __provctl_takes_value
             return 0
         case 'ca issue-intermediate|--chain-out'
             return 0
+        case 'ca ceremony run|--transcript'
+            return 0
         case 'cert sign-csr|--csr'
             return 0
         case 'cert sign-csr|--profile'
@@ -123,6 +125,24 @@ function __provctl_takes_value
         case 'cert sign-csr|--chain-out'
             return 0
         case 'cert inspect|--at'
+            return 0
+        case 'cert verify|--cert'
+            return 0
+        case 'cert verify|--untrusted'
+            return 0
+        case 'cert verify|--trust'
+            return 0
+        case 'cert verify|--crl'
+            return 0
+        case 'cert verify|--at'
+            return 0
+        case 'cert verify|--purpose'
+            return 0
+        case 'cert verify|--name'
+            return 0
+        case 'cert verify|--device-id'
+            return 0
+        case 'cert verify|--policy'
             return 0
         case 'csr create|--subject'
             return 0
@@ -239,13 +259,20 @@ complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l chain-out -r -F
 complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l force -d 'Replace existing output files'
 
 # provctl ca ceremony: subcommands
-complete -c provctl -n '__provctl_at "ca ceremony"' -a 'run' -d '(not yet available)'
-complete -c provctl -n '__provctl_at "ca ceremony"' -a 'verify' -d '(not yet available)'
+complete -c provctl -n '__provctl_at "ca ceremony"' -a 'run' -d 'Run a root or intermediate CA ceremony described in a YAML file'
+complete -c provctl -n '__provctl_at "ca ceremony"' -a 'verify' -d 'Check a ceremony transcript\'s hash chain and the outputs it records'
+
+# provctl ca ceremony run
+complete -c provctl -n '__provctl_at "ca ceremony run"' -l yes -d 'Confirm every step without asking (scripts; no terminal needed)'
+complete -c provctl -n '__provctl_at "ca ceremony run"' -l force -d 'Replace existing output files and transcript'
+complete -c provctl -n '__provctl_at "ca ceremony run"' -l transcript -r -F -d 'Write the transcript here instead of the file\'s outputs.transcript'
+
+# provctl ca ceremony verify
 
 # provctl cert: subcommands
 complete -c provctl -n '__provctl_at "cert"' -a 'sign-csr' -d 'Issue a leaf certificate from a PKCS#10 request'
 complete -c provctl -n '__provctl_at "cert"' -a 'inspect' -d 'Show what certificates and signing requests say'
-complete -c provctl -n '__provctl_at "cert"' -a 'verify' -d '(not yet available)'
+complete -c provctl -n '__provctl_at "cert"' -a 'verify' -d 'Validate a certificate\'s path to a trust anchor (RFC 5280)'
 
 # provctl cert sign-csr
 complete -c provctl -n '__provctl_at "cert sign-csr"' -l csr -r -F -d 'The request (PEM or DER); its signature is checked first'
@@ -269,6 +296,20 @@ complete -c provctl -n '__provctl_at "cert sign-csr"' -l force -d 'Replace exist
 # provctl cert inspect
 complete -c provctl -n '__provctl_at "cert inspect"' -l at -x -d 'Count days left from this time instead of now (RFC 3339 or YYYY-MM-DD, UTC)'
 complete -c provctl -n '__provctl_at "cert inspect"' -F
+
+# provctl cert verify
+complete -c provctl -n '__provctl_at "cert verify"' -l cert -r -F -d 'The certificate to check (PEM or DER); certificates after the first in the file are used like --untrusted'
+complete -c provctl -n '__provctl_at "cert verify"' -l untrusted -r -F -d 'Intermediate CA certificates (PEM bundle or DER) to build the path from; repeatable'
+complete -c provctl -n '__provctl_at "cert verify"' -l trust -r -F -d 'Trust anchors: self-signed roots (PEM bundle or DER); repeatable'
+complete -c provctl -n '__provctl_at "cert verify"' -l crl -r -F -d 'CRLs (PEM or DER), delta CRLs included; with any --crl, every certificate of the path needs a current CRL; repeatable'
+complete -c provctl -n '__provctl_at "cert verify"' -l at -x -d 'Validate at this time instead of now (RFC 3339 or YYYY-MM-DD, UTC)'
+complete -c provctl -n '__provctl_at "cert verify"' -l purpose -x -a 'client server any' -d 'client (TLS client auth), server (TLS server auth) or any (no extended key usage check)'
+complete -c provctl -n '__provctl_at "cert verify"' -l name -x -d 'DNS name the certificate must hold as a SAN (the subject CN is not used)'
+complete -c provctl -n '__provctl_at "cert verify"' -l device-id -x -d 'Device ID the certificate must carry: SAN URI urn:dev:serial:ID or subject CN ID'
+complete -c provctl -n '__provctl_at "cert verify"' -l policy -x -d 'Acceptable certificate policy OID (RFC 5280 user-initial-policy-set); repeatable; default: anyPolicy (2.5.29.32.0)'
+complete -c provctl -n '__provctl_at "cert verify"' -l explicit-policy -d 'Require the path to be valid for an acceptable policy (initial-explicit-policy; default off)'
+complete -c provctl -n '__provctl_at "cert verify"' -l inhibit-policy-mapping -d 'Ignore policy mappings of CAs (initial-policy-mapping-inhibit; default off)'
+complete -c provctl -n '__provctl_at "cert verify"' -l inhibit-any-policy -d 'Do not let anyPolicy in CA certificates match other policies (initial-any-policy-inhibit; default off)'
 
 # provctl csr: subcommands
 complete -c provctl -n '__provctl_at "csr"' -a 'create' -d 'Make a PKCS#10 certificate signing request'
