@@ -161,7 +161,7 @@ void refuse_pin_value(std::string_view rest) {
         size_t end = rest.find_first_of(";?&", start);
         std::string_view piece = rest.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
         if (piece.substr(0, piece.find('=')) == "pin-value")
-            bad_uri("pin-value= puts the PIN on the command line, where every user of this machine can read it "
+            bad_uri("pin-value=: a PIN on the command line is visible to every user of this machine "
                     "(ps, shell history); use pin-source=env:NAME or pin-source=file:PATH");
         if (end == std::string_view::npos) break;
         start = end + 1;
