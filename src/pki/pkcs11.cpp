@@ -92,14 +92,8 @@ void check_key_uri(const Pkcs11Uri& uri) {
     if (uri.object.empty() && uri.id.empty()) util::fail_input(uri.to_string() + ": name the key with object= or id=");
 }
 
-std::string trimmed(const char* s) {
-    std::string v = s != nullptr ? s : "";
-    while (!v.empty() && v.back() == ' ') v.pop_back();
-    return v;
-}
-
 bool token_matches(const PKCS11_TOKEN* t, const Pkcs11Uri& uri) {
-    auto same = [](const std::string& want, const char* have) { return want.empty() || want == trimmed(have); };
+    auto same = [](const std::string& want, const char* have) { return want.empty() || want == p11::unpadded(have); };
     return same(uri.token, t->label) && same(uri.manufacturer, t->manufacturer) && same(uri.serial, t->serialnr) &&
            same(uri.model, t->model);
 }
@@ -107,7 +101,7 @@ bool token_matches(const PKCS11_TOKEN* t, const Pkcs11Uri& uri) {
 std::string tokens_present(const p11::Module& module) {
     std::string list;
     for (const PKCS11_SLOT* s : module.tokens())
-        list += (list.empty() ? "" : ", ") + ("'" + p11::token_label(s) + "' (serial " + trimmed(s->token->serialnr) + ")");
+        list += (list.empty() ? "" : ", ") + ("'" + p11::token_label(s) + "' (serial " + p11::unpadded(s->token->serialnr) + ")");
     return list.empty() ? "none" : list;
 }
 

@@ -62,13 +62,13 @@ bool initialised_elsewhere(const std::string& path) {
     return in_use;
 }
 
-std::string trimmed(const char* s) {
-    std::string v = s != nullptr ? s : "";
+}  // namespace
+
+std::string unpadded(const char* text) {
+    std::string v = text != nullptr ? text : "";
     while (!v.empty() && v.back() == ' ') v.pop_back();
     return v;
 }
-
-}  // namespace
 
 Module::Module(std::string path) : path_(std::move(path)) {
     if (path_.find('/') != std::string::npos) {
@@ -114,7 +114,7 @@ Module::Module(std::string path) : path_(std::move(path)) {
     }
 }
 
-std::string token_label(const PKCS11_SLOT* slot) { return trimmed(slot->token->label); }
+std::string token_label(const PKCS11_SLOT* slot) { return unpadded(slot->token->label); }
 
 Login::Login(std::shared_ptr<Module> module, PKCS11_SLOT* slot, const util::Secret* pin)
     : module_(std::move(module)), slot_(slot), label_(token_label(slot)) {

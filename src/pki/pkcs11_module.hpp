@@ -70,7 +70,8 @@ private:
     std::vector<PKCS11_SLOT*> tokens_;
 };
 
-// The token's label, manufacturer, serial and model without padding.
+// PKCS#11 pads text fields with blanks; libp11 passes some of that on.
+std::string unpadded(const char* text);
 std::string token_label(const PKCS11_SLOT* slot);
 
 // The user login to one token. PKCS#11 logs in the whole process, not a
