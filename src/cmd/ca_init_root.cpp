@@ -19,6 +19,7 @@ void run_ca_init_root(const CaInitRootOptions& o, Context& ctx) {
     req.out = {o.out, "", o.force};
     ctx.debug("making a " + o.key_type + " key at " + o.key);
     pki::Issued issued = pki::init_root(req);
+    for (const auto& w : issued.warnings) ctx.warn(w);
     nlohmann::json doc = {
         {"schema", "provctl.ca.init-root/v1"},
         {"certificate", cert_summary(issued.cert.get(), issued.cert_path)},

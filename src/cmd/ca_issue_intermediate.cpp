@@ -29,6 +29,7 @@ void run_ca_issue_intermediate(const CaIssueIntermediateOptions& o, Context& ctx
     req.out = {o.out, o.chain_out, o.force};
     if (o.subject.empty() && o.csr.empty()) util::fail_input("--subject is required unless --csr gives it");
     pki::Issued issued = pki::issue_intermediate(req);
+    for (const auto& w : issued.warnings) ctx.warn(w);
     nlohmann::json doc = {
         {"schema", "provctl.ca.issue-intermediate/v1"},
         {"certificate", cert_summary(issued.cert.get(), issued.cert_path)},

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pki/pkcs11.hpp"
 #include "util/time.hpp"
 
 namespace cmd {
@@ -18,6 +19,8 @@ struct Context {
     bool color = false;    // ANSI colour in human output (stdout is a terminal, NO_COLOR unset)
     bool assume_yes = false;  // --yes: no interactive confirmations
     std::string pkcs11_module;  // --pkcs11-module or PROVCTL_PKCS11_MODULE
+    // One per run: every token key of a command shares loaded modules and logins.
+    std::shared_ptr<pki::Pkcs11Modules> pkcs11_modules = pki::make_pkcs11_modules();
     std::ostream* out = nullptr;
     std::ostream* err = nullptr;
     const util::Clock* clock = nullptr;

@@ -25,10 +25,15 @@ void add_key_access_options(CLI::App& sub, pki::KeyAccess& access, const std::st
                    "Passphrase source for the " + whose + " key file: env:NAME or file:PATH (default: prompt)");
     sub.add_option("--" + prefix + "pin", access.pin,
                    "PIN source for the " + whose + " token: env:NAME or file:PATH (default: pin-source= or prompt)");
+    if (prefix == "issuer-")
+        sub.add_flag("--allow-extractable", access.allow_extractable,
+                     "Sign with an issuer token key even if it can be read out of the token (CKA_EXTRACTABLE true "
+                     "or CKA_SENSITIVE false). Dangerous: every copy of such a key can sign as this CA");
 }
 
 pki::KeyAccess with_module(pki::KeyAccess access, const Context& ctx) {
     if (access.pkcs11_module.empty()) access.pkcs11_module = ctx.pkcs11_module;
+    if (!access.pkcs11_modules) access.pkcs11_modules = ctx.pkcs11_modules;
     return access;
 }
 

@@ -20,9 +20,11 @@ struct ValidityOptions {
 };
 void add_validity_options(CLI::App& sub, ValidityOptions& v);
 
-// --<prefix>passphrase and --<prefix>pin; prefix "" or "issuer-".
+// --<prefix>passphrase and --<prefix>pin; prefix "" or "issuer-". An issuer
+// key also gets --allow-extractable.
 void add_key_access_options(CLI::App& sub, pki::KeyAccess& access, const std::string& prefix, const std::string& whose);
-// Fills the module fallback from the global option / environment.
+// Fills the module fallback from the global option / environment, and the
+// run's shared PKCS#11 modules.
 pki::KeyAccess with_module(pki::KeyAccess access, const Context& ctx);
 
 // {subject, issuer, serial, not_before, not_after, sha256, path} of a certificate we wrote.

@@ -167,6 +167,7 @@ Issued init_root(const RootRequest& req) {
 
     write_outputs(req.out, cert.get(), cert_pem(cert.get()), key.get());
     Issued issued;
+    issued.warnings = key->warnings();
     issued.cert_path = req.out.cert_path;
     issued.chain_path = req.out.chain_path;
     issued.key_ref = key->describe();
@@ -219,6 +220,9 @@ Issued issue_intermediate(const IntermediateRequest& req) {
     for (size_t i = 1; i < issuer_chain.size(); ++i) above.emplace_back(X509_dup(issuer_chain[i].get()));
     write_outputs(req.out, cert.get(), chain_text(cert.get(), issuer, above), new_key.get());
     Issued issued;
+    issued.warnings = issuer_key->warnings();
+    if (new_key)
+        for (auto& note : new_key->warnings()) issued.warnings.push_back(std::move(note));
     issued.cert_path = req.out.cert_path;
     issued.chain_path = req.out.chain_path;
     issued.key_ref = new_key ? new_key->describe() : "";
@@ -290,6 +294,7 @@ Issued sign_csr(const LeafRequest& req) {
     auto issuer_key = open_signing_key(req.issuer_key_ref, req.issuer_access);
     auto cert = build_certificate(spec, issuer, issuer_key->pkey(), known_serials(issuer, above));
     write_outputs(req.out, cert.get(), chain_text(cert.get(), issuer, above), nullptr);
+    for (auto& note : issuer_key->warnings()) issued.warnings.push_back(std::move(note));
     issued.cert_path = req.out.cert_path;
     issued.chain_path = req.out.chain_path;
     issued.sha256 = util::cert_sha256_hex(cert.get());

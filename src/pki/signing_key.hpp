@@ -3,11 +3,14 @@
 // keys both end up as an EVP_PKEY, so one OpenSSL signing path serves both.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "pki/key.hpp"
 #include "util/ossl.hpp"
 
 namespace pki {
+
+class Pkcs11Modules;  // pkcs11.hpp
 
 // How to reach keys: the options every command that touches a CA key shares.
 struct KeyAccess {
@@ -15,6 +18,9 @@ struct KeyAccess {
     std::string pin;             // secret spec for token PINs (pin-source= in the URI wins)
     std::string pkcs11_module;   // module for URIs without module-path=
     bool allow_extractable = false;  // accept a token key that reports CKA_EXTRACTABLE
+    // Modules already loaded by this run; keys opened with the same one share
+    // a module instance and a token login (see pkcs11.hpp). Null: a key of its own.
+    std::shared_ptr<Pkcs11Modules> pkcs11_modules;
 };
 
 class SigningKey {
@@ -29,6 +35,8 @@ public:
     // is discarded when this object goes away (the file is never written,
     // the token object is destroyed), so a failed ceremony leaves nothing.
     virtual void commit() {}
+    // Things the operator must hear about this key (an extractable token key used anyway).
+    virtual std::vector<std::string> warnings() const { return {}; }
 };
 
 // Opens an existing key: "file:PATH" or a "pkcs11:" URI. Exit 2 for a bad
