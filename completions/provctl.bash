@@ -94,12 +94,12 @@ _provctl_options() {
     case "$1" in
         "ca") echo "" "$global" ;;
         "ca init-root") echo "--subject --key --key-type --path-len --days --not-before --not-after --out --force --passphrase --pin" "$global" ;;
-        "ca issue-intermediate") echo "--subject --key --csr --key-type --passphrase --pin --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --path-len --eku --permit-dns --exclude-dns --permit-dn --exclude-dn --crl-url --ocsp-url --ca-issuers-url --days --not-before --not-after --out --chain-out --force" "$global" ;;
+        "ca issue-intermediate") echo "--subject --key --csr --key-type --passphrase --pin --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --path-len --eku --permit-dns --exclude-dns --permit-dn --exclude-dn --crl-url --ocsp-url --ca-issuers-url --days --not-before --not-after --out --chain-out --force" "$global" ;;
         "ca ceremony") echo "" "$global" ;;
         "ca ceremony run") echo "--yes --force --transcript" "$global" ;;
         "ca ceremony verify") echo "" "$global" ;;
         "cert") echo "" "$global" ;;
-        "cert sign-csr") echo "--csr --profile --device-id --dns --subject --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --chain --days --not-before --not-after --clip-validity --out --chain-out --force" "$global" ;;
+        "cert sign-csr") echo "--csr --profile --device-id --dns --subject --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --chain --days --not-before --not-after --clip-validity --out --chain-out --force" "$global" ;;
         "cert inspect") echo "--at" "$global" ;;
         "cert verify") echo "--cert --untrusted --trust --crl --at --purpose --name --device-id --policy --explicit-policy --inhibit-policy-mapping --inhibit-any-policy" "$global" ;;
         "csr") echo "" "$global" ;;

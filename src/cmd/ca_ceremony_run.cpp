@@ -33,7 +33,7 @@ void run_ca_ceremony_run(const CaCeremonyRunOptions& o, Context& ctx) {
     bool yes = o.yes || ctx.assume_yes;
     if (!yes && !util::have_terminal()) util::fail_input("no terminal to confirm steps; pass --yes");
     TerminalGate gate(ctx, yes);
-    manifest::RunSettings settings{o.transcript, o.force, ctx.pkcs11_module};
+    manifest::RunSettings settings{o.transcript, o.force, ctx.pkcs11_module, ctx.pkcs11_modules};
     manifest::CeremonyOutcome outcome = manifest::run_ceremony(ceremony, settings, gate, *ctx.clock);
 
     const pki::Issued& issued = outcome.issued;

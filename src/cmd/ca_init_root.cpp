@@ -24,6 +24,7 @@ void run_ca_init_root(const CaInitRootOptions& o, Context& ctx) {
         {"schema", "provctl.ca.init-root/v1"},
         {"certificate", cert_summary(issued.cert.get(), issued.cert_path)},
         {"key", issued.key_ref},
+        {"warnings", issued.warnings},
     };
     ctx.emit(doc, [&](std::ostream& out) {
         out << "root certificate  " << issued.cert_path << '\n'

@@ -35,6 +35,7 @@ void run_ca_issue_intermediate(const CaIssueIntermediateOptions& o, Context& ctx
         {"certificate", cert_summary(issued.cert.get(), issued.cert_path)},
         {"chain", issued.chain_path.empty() ? nlohmann::json(nullptr) : nlohmann::json(issued.chain_path)},
         {"key", issued.key_ref.empty() ? nlohmann::json(nullptr) : nlohmann::json(issued.key_ref)},
+        {"warnings", issued.warnings},
     };
     ctx.emit(doc, [&](std::ostream& out) {
         const auto& c = doc["certificate"];

@@ -194,6 +194,7 @@ private:
 
     pki::KeyAccess with_module(pki::KeyAccess a) const {
         if (a.pkcs11_module.empty()) a.pkcs11_module = s_.pkcs11_module;
+        if (!a.pkcs11_modules) a.pkcs11_modules = s_.pkcs11_modules;
         return a;
     }
 

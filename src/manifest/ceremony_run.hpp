@@ -1,4 +1,5 @@
 #pragma once
+#include <memory>
 // Runs a ceremony through the same library calls as `ca init-root` and
 // `ca issue-intermediate`, showing each step, asking before the irreversible
 // ones, and logging every step to the transcript as it happens.
@@ -28,6 +29,9 @@ struct RunSettings {
     std::string transcript;        // overrides the file's outputs.transcript when set
     bool overwrite = false;        // --force: replace existing outputs and transcript
     std::string pkcs11_module;     // for keys whose entry names no module
+    // One loaded module per run, so a root and an issuer on the same token
+    // share it (a second independent load would end the first's sessions).
+    std::shared_ptr<pki::Pkcs11Modules> pkcs11_modules;
 };
 
 struct CeremonyOutcome {

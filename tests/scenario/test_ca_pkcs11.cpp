@@ -436,3 +436,59 @@ TEST(CaPkcs11, P384AndRsa4096RootsSignWithTheMatchingDigest) {
         EXPECT_TRUE(access.count("sensitive") && access.count("never extractable")) << type;
     }
 }
+
+// Ceremony files with both CA keys on one token: the root ceremony makes its
+// key there, the intermediate ceremony signs with it and makes its own, in one
+// process that shares the loaded module between the two keys.
+TEST(CaPkcs11, CeremoniesWithTokenKeysVerify) {
+    Token token;
+    TempDir dir;
+    spit(dir.file("root.yaml"), std::string("version: 1\ntype: root\nname: token-root\noperator: Test Operator\n"
+                                             "key:\n  location: \"") + key_uri("root-key") +
+                                    "\"\n  type: ec-p384\n  pin: env:PROVCTL_TEST_PIN\n"
+                                    "subject: \"CN=Token Ceremony Root,O=Provctl Tests\"\nvalidity: {days: 3650}\n"
+                                    "extensions: {path_len: 0}\noutputs: {cert: root.crt, transcript: root.jsonl}\n");
+    spit(dir.file("int.yaml"), std::string("version: 1\ntype: intermediate\nname: token-int\noperator: Test Operator\n"
+                                            "key:\n  location: \"") + key_uri("int-key") +
+                                   "\"\n  type: ec-p256\n  pin: env:PROVCTL_TEST_PIN\n"
+                                   "subject: \"CN=Token Ceremony Devices,O=Provctl Tests\"\nvalidity: {days: 365}\n"
+                                   "issuer:\n  cert: root.crt\n  key: \"" + key_uri("root-key") +
+                                   "\"\n  pin: env:PROVCTL_TEST_PIN\n"
+                                   "outputs: {cert: int.crt, transcript: int.jsonl}\n");
+    auto r = provctl_on(token, {"ca", "ceremony", "run", "root.yaml", "--yes"}, dir.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // A root with path length 0 cannot sign a CA: the intermediate ceremony
+    // must fail its lint and leave no new key on the token.
+    r = provctl_on(token, {"ca", "ceremony", "run", "int.yaml", "--yes"}, dir.path());
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("issuer-path-length"), std::string::npos) << r.err;
+    EXPECT_FALSE(token.has_object("int-key"));
+    EXPECT_FALSE(exists(dir.file("int.crt")));
+    r = provctl({"ca", "ceremony", "verify", "int.jsonl"}, {}, dir.path());
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;  // an aborted ceremony's transcript is intact
+    EXPECT_NE(r.out.find("aborted"), std::string::npos) << r.out;
+
+    // Redo the root with room for one intermediate, then the intermediate succeeds.
+    std::string root_yaml = slurp(dir.file("root.yaml"));
+    root_yaml.replace(root_yaml.find("path_len: 0"), 11, "path_len: 1");
+    root_yaml.replace(root_yaml.find("root-key"), 8, "root2-key");
+    spit(dir.file("root.yaml"), root_yaml);
+    std::string int_yaml = slurp(dir.file("int.yaml"));
+    int_yaml.replace(int_yaml.rfind("root-key"), 8, "root2-key");
+    spit(dir.file("int.yaml"), int_yaml);
+    r = provctl_on(token, {"ca", "ceremony", "run", "root.yaml", "--yes", "--force"}, dir.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = provctl_on(token, {"ca", "ceremony", "run", "int.yaml", "--yes", "--force"}, dir.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(token.has_object("int-key"));
+    EXPECT_EQ(token.access_of("int-key").count("never extractable"), 1u);
+    r = openssl({"verify", "-x509_strict", "-CAfile", "root.crt", "int.crt"}, dir.path());
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    for (const char* t : {"root.jsonl", "int.jsonl"}) {
+        r = provctl({"ca", "ceremony", "verify", t}, {}, dir.path());
+        EXPECT_EQ(r.exit_code, 0) << t << ": " << r.out << r.err;
+        EXPECT_EQ(slurp(dir.file(t)).find(kPin), std::string::npos);
+    }
+    for (const auto& name : list_dir(dir.path()))
+        EXPECT_EQ(slurp(dir.file(name)).find("PRIVATE KEY"), std::string::npos) << name;
+}

@@ -141,7 +141,7 @@ TEST_F(CeremonyRun, AnExistingOutputIsRefusedBeforeAnythingIsWritten) {
 
     // --force replaces it, and --transcript puts the transcript elsewhere.
     TempDir other;
-    manifest::RunSettings settings{other.file("t.jsonl"), true, ""};
+    manifest::RunSettings settings{other.file("t.jsonl"), true, "", nullptr};
     manifest::run_ceremony(ceremony(), settings, gate, clock);
     auto report = manifest::verify_transcript(other.file("t.jsonl"));
     EXPECT_TRUE(report.valid());
