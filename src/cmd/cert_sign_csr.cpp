@@ -69,7 +69,8 @@ void register_cert_sign_csr(CLI::App& cert, Context& ctx) {
     sub->add_option("--device-id", o->device_id, "Device ID for the device profile (CN and SAN URI urn:dev:serial:ID)");
     sub->add_option("--id-template", o->id_template,
                     "Refuse a --device-id that does not match this template and its check character, "
-                    "e.g. SN-{seq:08}{check}");
+                    "e.g. SN-{seq:08}{check}")
+        ->type_name("TEMPLATE");
     sub->add_option("--dns", o->dns, "DNS name for the SAN; repeatable (server profile: at least one)");
     sub->add_option("--subject", o->subject, "Subject to use instead of the request's");
     sub->add_option("--issuer-cert", o->issuer_cert, "Issuing CA certificate (PEM; may be followed by its chain)")->required();

@@ -46,6 +46,7 @@ void register_id_check(CLI::App& id, Context& ctx) {
     auto o = std::make_shared<IdCheckOptions>();
     auto* sub = id.add_subcommand("check", "Check device IDs against a template and its check character");
     sub->add_option("--id-template", o->id_template, "ID template, e.g. SN-{seq:08}{check} (see docs/device-ids.md)")
+        ->type_name("TEMPLATE")
         ->required();
     sub->add_option("ids", o->ids, "Device IDs to check")->required()->type_name("ID");
     sub->footer(help_footer(

@@ -19,10 +19,12 @@ uint64_t first_seq(const IdNextOptions& o, const device::IdTemplate& tmpl) {
 
 std::vector<std::string> next_ids(const device::IdTemplate& tmpl, uint64_t first, uint64_t count) {
     if (count == 0) return {};
-    uint64_t room = tmpl.max_seq() - std::min(first, tmpl.max_seq());
-    if (first > tmpl.max_seq() || count - 1 > room)
+    const std::string largest = std::to_string(tmpl.max_seq()) + ", the largest '" + tmpl.text() + "' holds";
+    if (first > tmpl.max_seq())
+        util::fail_input("sequence number " + std::to_string(first) + " is past " + largest);
+    if (count - 1 > tmpl.max_seq() - first)
         util::fail_input(std::to_string(count) + " IDs from sequence number " + std::to_string(first) +
-                         " run past " + std::to_string(tmpl.max_seq()) + ", the largest '" + tmpl.text() + "' holds");
+                         " run past " + largest);
     std::vector<std::string> ids;
     ids.reserve(count);
     for (uint64_t i = 0; i < count; ++i) ids.push_back(tmpl.render(first + i));
@@ -46,12 +48,18 @@ void register_id_next(CLI::App& id, Context& ctx) {
     auto o = std::make_shared<IdNextOptions>();
     auto* sub = id.add_subcommand("next", "Print the next device IDs of a template, with their check characters");
     sub->add_option("--id-template", o->id_template, "ID template, e.g. SN-{seq:08}{check} (see docs/device-ids.md)")
+        ->type_name("TEMPLATE")
         ->required();
     auto* after = sub->add_option("--after", o->after, "Start right after this ID (checked against the template)")
                       ->type_name("ID");
-    sub->add_option("--seq", o->seq, "Start at this sequence number (default 1)")->excludes(after);
+    // CLI11 would wrap "-1" round to 2^64-1 for an unsigned target.
+    sub->add_option("--seq", o->seq, "Start at this sequence number (default 1)")
+        ->check(CLI::NonNegativeNumber)
+        ->type_name("N")
+        ->excludes(after);
     sub->add_option("--count", o->count, "How many IDs to print (1 to 100000)")
         ->check(CLI::Range(uint64_t{1}, uint64_t{100000}))
+        ->type_name("K")
         ->capture_default_str();
     sub->footer(help_footer(
         "  provctl id next --id-template 'SN-{seq:08}{check}'\n"

@@ -88,6 +88,11 @@ TEST(IdScenario, BadTemplateOrAfterIsUsageError) {
 
     r = provctl({"id", "next", "--id-template", kTemplate, "--seq", "1", "--after", "SN-00000042G"});
     EXPECT_EQ(r.exit_code, 2);
+
+    // Not wrapped round to the largest 64-bit number.
+    r = provctl({"id", "next", "--id-template", "{seq}", "--seq", "-1"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.out, "");
 }
 
 TEST(IdScenario, SignCsrRefusesAMistypedIdAndWritesNothing) {
