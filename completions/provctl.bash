@@ -45,6 +45,7 @@ _provctl_value() {
         "cert sign-csr|--csr") echo "file" ;;
         "cert sign-csr|--profile") echo "choice device server" ;;
         "cert sign-csr|--device-id") echo "text" ;;
+        "cert sign-csr|--id-template") echo "text" ;;
         "cert sign-csr|--dns") echo "text" ;;
         "cert sign-csr|--subject") echo "text" ;;
         "cert sign-csr|--issuer-cert") echo "file" ;;
@@ -74,17 +75,23 @@ _provctl_value() {
         "csr create|--passphrase") echo "text" ;;
         "csr create|--pin") echo "text" ;;
         "csr create|--out") echo "file" ;;
+        "id check|--id-template") echo "text" ;;
+        "id next|--id-template") echo "text" ;;
+        "id next|--after") echo "text" ;;
+        "id next|--seq") echo "text" ;;
+        "id next|--count") echo "text" ;;
     esac
 }
 
 # Subcommands at command path $1.
 _provctl_commands() {
     case "$1" in
-        "") echo "ca cert csr completion" ;;
+        "") echo "ca cert csr id completion" ;;
         "ca") echo "init-root issue-intermediate ceremony" ;;
         "ca ceremony") echo "run verify" ;;
         "cert") echo "sign-csr inspect verify" ;;
         "csr") echo "create" ;;
+        "id") echo "check next" ;;
     esac
 }
 
@@ -99,11 +106,14 @@ _provctl_options() {
         "ca ceremony run") echo "--yes --force --transcript" "$global" ;;
         "ca ceremony verify") echo "" "$global" ;;
         "cert") echo "" "$global" ;;
-        "cert sign-csr") echo "--csr --profile --device-id --dns --subject --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --chain --days --not-before --not-after --clip-validity --out --chain-out --force" "$global" ;;
+        "cert sign-csr") echo "--csr --profile --device-id --id-template --dns --subject --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --chain --days --not-before --not-after --clip-validity --out --chain-out --force" "$global" ;;
         "cert inspect") echo "--at" "$global" ;;
         "cert verify") echo "--cert --untrusted --trust --crl --at --purpose --name --device-id --policy --explicit-policy --inhibit-policy-mapping --inhibit-any-policy" "$global" ;;
         "csr") echo "" "$global" ;;
         "csr create") echo "--subject --key --new-key --key-type --passphrase --pin --out --force" "$global" ;;
+        "id") echo "" "$global" ;;
+        "id check") echo "--id-template" "$global" ;;
+        "id next") echo "--id-template --after --seq --count" "$global" ;;
         "completion") echo "" "$global" ;;
         *) echo "$global" ;;
     esac
@@ -115,6 +125,7 @@ _provctl_positional() {
         "ca ceremony run") echo "text" ;;
         "ca ceremony verify") echo "text" ;;
         "cert inspect") echo "file" ;;
+        "id check") echo "text" ;;
         "completion") echo "choice bash zsh fish" ;;
     esac
 }

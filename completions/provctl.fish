@@ -16,6 +16,9 @@ function __provctl_paths
     echo 'cert verify'
     echo 'csr'
     echo 'csr create'
+    echo 'id'
+    echo 'id check'
+    echo 'id next'
     echo 'completion'
 end
 
@@ -100,6 +103,8 @@ function __provctl_takes_value
             return 0
         case 'cert sign-csr|--device-id'
             return 0
+        case 'cert sign-csr|--id-template'
+            return 0
         case 'cert sign-csr|--dns'
             return 0
         case 'cert sign-csr|--subject'
@@ -158,6 +163,16 @@ function __provctl_takes_value
             return 0
         case 'csr create|--out'
             return 0
+        case 'id check|--id-template'
+            return 0
+        case 'id next|--id-template'
+            return 0
+        case 'id next|--after'
+            return 0
+        case 'id next|--seq'
+            return 0
+        case 'id next|--count'
+            return 0
     end
     return 1
 end
@@ -211,6 +226,7 @@ complete -c provctl -l pkcs11-module -r -F -d 'PKCS#11 module for pkcs11: URIs w
 complete -c provctl -n '__provctl_at ""' -a 'ca' -d 'Certificate authority ceremonies: roots and intermediates'
 complete -c provctl -n '__provctl_at ""' -a 'cert' -d 'Issue, inspect and verify certificates'
 complete -c provctl -n '__provctl_at ""' -a 'csr' -d 'Make certificate signing requests'
+complete -c provctl -n '__provctl_at ""' -a 'id' -d 'Device IDs with check characters: check and make them'
 complete -c provctl -n '__provctl_at ""' -a 'completion' -d 'Print a shell completion script for bash, zsh or fish'
 
 # provctl ca: subcommands
@@ -279,6 +295,7 @@ complete -c provctl -n '__provctl_at "cert"' -a 'verify' -d 'Validate a certific
 complete -c provctl -n '__provctl_at "cert sign-csr"' -l csr -r -F -d 'The request (PEM or DER); its signature is checked first'
 complete -c provctl -n '__provctl_at "cert sign-csr"' -l profile -x -a 'device server' -d 'device (clientAuth, device ID in CN and SAN) or server (serverAuth, DNS SANs)'
 complete -c provctl -n '__provctl_at "cert sign-csr"' -l device-id -x -d 'Device ID for the device profile (CN and SAN URI urn:dev:serial:ID)'
+complete -c provctl -n '__provctl_at "cert sign-csr"' -l id-template -x -d 'Refuse a --device-id that does not match this template and its check character, e.g. SN-{seq:08}{check}'
 complete -c provctl -n '__provctl_at "cert sign-csr"' -l dns -x -d 'DNS name for the SAN; repeatable (server profile: at least one)'
 complete -c provctl -n '__provctl_at "cert sign-csr"' -l subject -x -d 'Subject to use instead of the request\'s'
 complete -c provctl -n '__provctl_at "cert sign-csr"' -l issuer-cert -r -F -d 'Issuing CA certificate (PEM; may be followed by its chain)'
@@ -325,6 +342,19 @@ complete -c provctl -n '__provctl_at "csr create"' -l passphrase -x -d 'Passphra
 complete -c provctl -n '__provctl_at "csr create"' -l pin -x -d 'PIN source for the existing token: env:NAME or file:PATH (default: pin-source= or prompt)'
 complete -c provctl -n '__provctl_at "csr create"' -l out -r -F -d 'Where to write the request (PEM)'
 complete -c provctl -n '__provctl_at "csr create"' -l force -d 'Replace existing output files'
+
+# provctl id: subcommands
+complete -c provctl -n '__provctl_at "id"' -a 'check' -d 'Check device IDs against a template and its check character'
+complete -c provctl -n '__provctl_at "id"' -a 'next' -d 'Print the next device IDs of a template, with their check characters'
+
+# provctl id check
+complete -c provctl -n '__provctl_at "id check"' -l id-template -x -d 'ID template, e.g. SN-{seq:08}{check} (see docs/device-ids.md)'
+
+# provctl id next
+complete -c provctl -n '__provctl_at "id next"' -l id-template -x -d 'ID template, e.g. SN-{seq:08}{check} (see docs/device-ids.md)'
+complete -c provctl -n '__provctl_at "id next"' -l after -x -d 'Start right after this ID (checked against the template)'
+complete -c provctl -n '__provctl_at "id next"' -l seq -x -d 'Start at this sequence number (default 1)'
+complete -c provctl -n '__provctl_at "id next"' -l count -x -d 'How many IDs to print (1 to 100000)'
 
 # provctl completion
 complete -c provctl -n '__provctl_at "completion"' -x -a 'bash zsh fish'

@@ -4,11 +4,28 @@
 #include <ostream>
 
 #include "cmd/commands.hpp"
+#include "device/id_template.hpp"
 #include "pki/ca.hpp"
 
 namespace cmd {
 
+namespace {
+
+// Before any file is read or written: a mistyped ID must cost nothing.
+void check_against_template(const CertSignCsrOptions& o) {
+    if (o.id_template.empty()) return;
+    auto tmpl = device::IdTemplate::parse(o.id_template);
+    if (o.device_id.empty()) util::fail_input("--id-template needs a --device-id to check");
+    auto reading = tmpl.read(o.device_id);
+    if (!reading.valid())
+        util::fail_input("--device-id '" + o.device_id + "' does not match --id-template '" + o.id_template +
+                         "': " + reading.error);
+}
+
+}  // namespace
+
 void run_cert_sign_csr(const CertSignCsrOptions& o, Context& ctx) {
+    check_against_template(o);
     pki::LeafRequest req;
     req.csr_path = o.csr;
     req.profile = pki::parse_profile(o.profile);
@@ -50,6 +67,10 @@ void register_cert_sign_csr(CLI::App& cert, Context& ctx) {
     sub->add_option("--profile", o->profile, "device (clientAuth, device ID in CN and SAN) or server (serverAuth, DNS SANs)")
         ->capture_default_str();
     sub->add_option("--device-id", o->device_id, "Device ID for the device profile (CN and SAN URI urn:dev:serial:ID)");
+    sub->add_option("--id-template", o->id_template,
+                    "Refuse a --device-id that does not match this template and its check character, "
+                    "e.g. SN-{seq:08}{check}")
+        ->type_name("TEMPLATE");
     sub->add_option("--dns", o->dns, "DNS name for the SAN; repeatable (server profile: at least one)");
     sub->add_option("--subject", o->subject, "Subject to use instead of the request's");
     sub->add_option("--issuer-cert", o->issuer_cert, "Issuing CA certificate (PEM; may be followed by its chain)")->required();
@@ -65,6 +86,8 @@ void register_cert_sign_csr(CLI::App& cert, Context& ctx) {
         "  provctl cert sign-csr --csr dev.csr --profile device --device-id SN-0001 \\\n"
         "      --issuer-cert widgets.crt --issuer-key file:widgets.key --issuer-passphrase env:INT_PASS \\\n"
         "      --chain root.crt --days 365 --out dev.crt --chain-out dev-chain.pem\n"
+        "  provctl cert sign-csr --csr dev.csr --device-id SN-00000042G --id-template 'SN-{seq:08}{check}' \\\n"
+        "      --issuer-cert widgets.crt --issuer-key file:widgets.key --out dev.crt\n"
         "  provctl cert sign-csr --csr web.csr --profile server --dns api.acme.example --issuer-cert ... --out web.crt\n"));
     sub->callback([o, &ctx] { run_cert_sign_csr(*o, ctx); });
 }

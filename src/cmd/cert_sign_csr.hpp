@@ -11,6 +11,7 @@ struct CertSignCsrOptions {
     std::string csr;
     std::string profile = "device";
     std::string device_id;
+    std::string id_template;  // when set, --device-id must match it, check character included
     std::vector<std::string> dns;
     std::string subject;
     std::string issuer_cert;

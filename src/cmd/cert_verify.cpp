@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "cmd/commands.hpp"
+#include "device/device_id.hpp"
 #include "util/time.hpp"
 
 namespace cmd {
@@ -50,6 +51,9 @@ pki::VerifyParams params_from(const CertVerifyOptions& o, const Context& ctx) {
     p.at = o.at.empty() ? ctx.clock->now() : util::parse_time_arg(o.at, "--at");
     p.purpose = pki::parse_purpose(o.purpose);
     p.dns_name = o.name;
+    // A device ID that could never have been issued is a typo, not a "no".
+    if (auto problem = o.device_id.empty() ? std::nullopt : device::id_problem(o.device_id))
+        util::fail_input("--device-id '" + o.device_id + "': " + *problem);
     p.device_id = o.device_id;
     p.policy.initial_policies = o.policies;
     p.policy.explicit_policy = o.explicit_policy;

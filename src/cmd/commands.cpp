@@ -29,6 +29,11 @@ void register_all(CLI::App& app, Context& ctx) {
     csr->require_subcommand(1);
     register_csr_create(*csr, ctx);
 
+    auto* id = app.add_subcommand("id", "Device IDs with check characters: check and make them");
+    id->require_subcommand(1);
+    register_id_check(*id, ctx);
+    register_id_next(*id, ctx);
+
     register_completion(app, ctx);
 }
 

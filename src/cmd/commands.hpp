@@ -25,6 +25,8 @@ void register_cert_sign_csr(CLI::App& cert, Context& ctx);
 void register_cert_inspect(CLI::App& cert, Context& ctx);
 void register_cert_verify(CLI::App& cert, Context& ctx);
 void register_csr_create(CLI::App& csr, Context& ctx);
+void register_id_check(CLI::App& id, Context& ctx);
+void register_id_next(CLI::App& id, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 
 }  // namespace cmd

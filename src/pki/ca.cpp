@@ -6,6 +6,7 @@
 
 #include <openssl/x509v3.h>
 
+#include "device/device_id.hpp"
 #include "pki/cert_builder.hpp"
 #include "pki/cert_io.hpp"
 #include "pki/name.hpp"
@@ -131,11 +132,9 @@ CsrFacts checked_csr(const std::string& path, bool may_be_ca) {
 
 void check_device_id(const std::string& id) {
     if (id.empty()) util::fail_input("--device-id is required for the device profile");
-    if (id.size() > 64) util::fail_input("--device-id '" + id.substr(0, 64) + "...' is longer than 64 characters");
-    for (size_t i = 0; i < id.size(); ++i) {
-        char c = id[i];
-        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-        if (!ok) util::fail_input("--device-id '" + id + "': character " + std::to_string(i + 1) + " is not a letter, digit, '-', '_' or '.'");
+    if (auto problem = device::id_problem(id)) {
+        std::string shown = id.size() > device::kMaxIdLength ? id.substr(0, device::kMaxIdLength) + "..." : id;
+        util::fail_input("--device-id '" + shown + "': " + *problem);
     }
 }
 

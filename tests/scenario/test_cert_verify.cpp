@@ -261,4 +261,8 @@ TEST_F(CertVerify, UsageErrors) {
     auto r = verify({"--policy", "anyPolicy"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("--policy"), std::string::npos) << r.err;
+    // A device ID that could never be issued is a typo (2), not a mismatch (3).
+    r = verify({"--device-id", "SN 000123"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--device-id 'SN 000123': position 3: a space is not a letter"), std::string::npos) << r.err;
 }
