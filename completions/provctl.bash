@@ -74,17 +74,41 @@ _provctl_value() {
         "csr create|--passphrase") echo "text" ;;
         "csr create|--pin") echo "text" ;;
         "csr create|--out") echo "file" ;;
+        "registry list|--registry") echo "text" ;;
+        "registry list|--operator") echo "text" ;;
+        "registry list|--station") echo "text" ;;
+        "registry list|--state") echo "choice manufactured stocked shipped activated returned refurbished quarantined retired" ;;
+        "registry list|--batch") echo "text" ;;
+        "registry list|--sku") echo "text" ;;
+        "registry list|--limit") echo "text" ;;
+        "registry show|--registry") echo "text" ;;
+        "registry show|--operator") echo "text" ;;
+        "registry show|--station") echo "text" ;;
+        "registry set-state|--reason") echo "text" ;;
+        "registry set-state|--registry") echo "text" ;;
+        "registry set-state|--operator") echo "text" ;;
+        "registry set-state|--station") echo "text" ;;
+        "registry export|--format") echo "choice csv jsonl" ;;
+        "registry export|--out") echo "file" ;;
+        "registry export|--registry") echo "text" ;;
+        "registry export|--operator") echo "text" ;;
+        "registry export|--station") echo "text" ;;
+        "registry audit|--device") echo "text" ;;
+        "registry audit|--registry") echo "text" ;;
+        "registry audit|--operator") echo "text" ;;
+        "registry audit|--station") echo "text" ;;
     esac
 }
 
 # Subcommands at command path $1.
 _provctl_commands() {
     case "$1" in
-        "") echo "ca cert csr completion" ;;
+        "") echo "ca cert csr registry completion" ;;
         "ca") echo "init-root issue-intermediate ceremony" ;;
         "ca ceremony") echo "run verify" ;;
         "cert") echo "sign-csr inspect verify" ;;
         "csr") echo "create" ;;
+        "registry") echo "list show set-state export audit" ;;
     esac
 }
 
@@ -104,6 +128,12 @@ _provctl_options() {
         "cert verify") echo "--cert --untrusted --trust --crl --at --purpose --name --device-id --policy --explicit-policy --inhibit-policy-mapping --inhibit-any-policy" "$global" ;;
         "csr") echo "" "$global" ;;
         "csr create") echo "--subject --key --new-key --key-type --passphrase --pin --out --force" "$global" ;;
+        "registry") echo "" "$global" ;;
+        "registry list") echo "--registry --operator --station --state --batch --sku --limit" "$global" ;;
+        "registry show") echo "--registry --operator --station" "$global" ;;
+        "registry set-state") echo "--reason --registry --operator --station" "$global" ;;
+        "registry export") echo "--format --out --force --registry --operator --station" "$global" ;;
+        "registry audit") echo "--device --verify --registry --operator --station" "$global" ;;
         "completion") echo "" "$global" ;;
         *) echo "$global" ;;
     esac
@@ -115,6 +145,8 @@ _provctl_positional() {
         "ca ceremony run") echo "text" ;;
         "ca ceremony verify") echo "text" ;;
         "cert inspect") echo "file" ;;
+        "registry show") echo "text" ;;
+        "registry set-state") echo "text" ;;
         "completion") echo "choice bash zsh fish" ;;
     esac
 }

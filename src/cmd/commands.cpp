@@ -29,6 +29,14 @@ void register_all(CLI::App& app, Context& ctx) {
     csr->require_subcommand(1);
     register_csr_create(*csr, ctx);
 
+    auto* reg = app.add_subcommand("registry", "The device registry: devices, certificates, audit log");
+    reg->require_subcommand(1);
+    register_registry_list(*reg, ctx);
+    register_registry_show(*reg, ctx);
+    register_registry_set_state(*reg, ctx);
+    register_registry_export(*reg, ctx);
+    register_registry_audit(*reg, ctx);
+
     register_completion(app, ctx);
 }
 

@@ -25,6 +25,11 @@ void register_cert_sign_csr(CLI::App& cert, Context& ctx);
 void register_cert_inspect(CLI::App& cert, Context& ctx);
 void register_cert_verify(CLI::App& cert, Context& ctx);
 void register_csr_create(CLI::App& csr, Context& ctx);
+void register_registry_list(CLI::App& group, Context& ctx);
+void register_registry_show(CLI::App& group, Context& ctx);
+void register_registry_set_state(CLI::App& group, Context& ctx);
+void register_registry_export(CLI::App& group, Context& ctx);
+void register_registry_audit(CLI::App& group, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 
 }  // namespace cmd
