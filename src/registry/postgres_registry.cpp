@@ -83,7 +83,15 @@ protected:
             throw;
         }
     }
-    void commit() override { run("COMMIT", {}); }
+    void commit() override {
+        // After a failed statement PostgreSQL answers COMMIT with a silent
+        // ROLLBACK; a caller that caught the error must not believe it committed.
+        PgResult res(PQexec(conn_.get(), "COMMIT"));
+        if (PQresultStatus(res.get()) != PGRES_COMMAND_OK)
+            util::fail_op("registry " + display_url() + ": " + first_line(PQresultErrorMessage(res.get())));
+        if (std::string(PQcmdStatus(res.get())) != "COMMIT")
+            util::fail_op("registry " + display_url() + ": the transaction was rolled back after an earlier error");
+    }
     void rollback() noexcept override {
         PgResult res(PQexec(conn_.get(), "ROLLBACK"));
     }
