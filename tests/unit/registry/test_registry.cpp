@@ -1,4 +1,5 @@
 // The registry library on both engines: schema, constraints, rules, audit chain.
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -287,23 +288,61 @@ TYPED_TEST(RegistryTest, VerifyFindsARemovedEntry) {
 TYPED_TEST(RegistryTest, ConcurrentWritersKeepTheChainWhole) {
     this->open().reset();
     constexpr int kPerWriter = 15;
-    auto writer = [&](const std::string& prefix) {
-        auto r = registry::open_registry(this->backend->url(), this->clock);
-        for (int i = 0; i < kPerWriter; ++i) {
-            registry::Transaction tx(*r);
-            std::string id = prefix + std::to_string(i);
-            r->add_device(this->device(id), {"op-" + prefix, "st-" + prefix});
-            r->add_certificate(this->cert(id, prefix + std::to_string(i)), {"op-" + prefix, "st-" + prefix});
-            tx.commit();
+    std::string errors[2];
+    auto writer = [&](const std::string& prefix, std::string* error) {
+        try {
+            auto r = registry::open_registry(this->backend->url(), this->clock);
+            for (int i = 0; i < kPerWriter; ++i) {
+                registry::Transaction tx(*r);
+                std::string id = prefix + std::to_string(i);
+                r->add_device(this->device(id), {"op-" + prefix, "st-" + prefix});
+                r->add_certificate(this->cert(id, prefix + std::to_string(i)), {"op-" + prefix, "st-" + prefix});
+                tx.commit();
+            }
+        } catch (const std::exception& e) {
+            *error = e.what();
         }
     };
-    std::thread a(writer, "A");
-    std::thread b(writer, "B");
+    std::thread a(writer, "A", &errors[0]);
+    std::thread b(writer, "B", &errors[1]);
     a.join();
     b.join();
+    EXPECT_EQ(errors[0], "");
+    EXPECT_EQ(errors[1], "");
     auto r = this->open();
     auto report = r->verify_audit();
     EXPECT_TRUE(report.ok()) << report.problem;
     EXPECT_EQ(report.entries, 4 * kPerWriter);
     EXPECT_EQ(r->list_devices({}).size(), 2u * kPerWriter);
+}
+
+TYPED_TEST(RegistryTest, ConcurrentIssuanceForOneDeviceLeavesOneActive) {
+    auto r = this->open();
+    this->add_device(*r, "SN-1");
+    constexpr int kPerWriter = 10;
+    std::string errors[2];
+    auto writer = [&](const std::string& prefix, std::string* error) {
+        try {
+            auto own = registry::open_registry(this->backend->url(), this->clock);
+            for (int i = 0; i < kPerWriter; ++i) {
+                registry::Transaction tx(*own);
+                own->add_certificate(this->cert("SN-1", prefix + std::to_string(i)), this->actor);
+                tx.commit();
+            }
+        } catch (const std::exception& e) {
+            *error = e.what();
+        }
+    };
+    std::thread a(writer, "A", &errors[0]);
+    std::thread b(writer, "B", &errors[1]);
+    a.join();
+    b.join();
+    EXPECT_EQ(errors[0], "");
+    EXPECT_EQ(errors[1], "");
+    auto certs = r->certificates_of("SN-1");
+    EXPECT_EQ(certs.size(), 2u * kPerWriter);
+    EXPECT_EQ(std::count_if(certs.begin(), certs.end(),
+                            [](const auto& c) { return c.status == registry::CertStatus::active; }),
+              1);
+    EXPECT_TRUE(r->verify_audit().ok());
 }
