@@ -80,18 +80,42 @@ _provctl_value() {
         "id next|--after") echo "text" ;;
         "id next|--seq") echo "text" ;;
         "id next|--count") echo "text" ;;
+        "registry list|--registry") echo "text" ;;
+        "registry list|--operator") echo "text" ;;
+        "registry list|--station") echo "text" ;;
+        "registry list|--state") echo "choice manufactured stocked shipped activated returned refurbished quarantined retired" ;;
+        "registry list|--batch") echo "text" ;;
+        "registry list|--sku") echo "text" ;;
+        "registry list|--limit") echo "text" ;;
+        "registry show|--registry") echo "text" ;;
+        "registry show|--operator") echo "text" ;;
+        "registry show|--station") echo "text" ;;
+        "registry set-state|--reason") echo "text" ;;
+        "registry set-state|--registry") echo "text" ;;
+        "registry set-state|--operator") echo "text" ;;
+        "registry set-state|--station") echo "text" ;;
+        "registry export|--format") echo "choice csv jsonl" ;;
+        "registry export|--out") echo "file" ;;
+        "registry export|--registry") echo "text" ;;
+        "registry export|--operator") echo "text" ;;
+        "registry export|--station") echo "text" ;;
+        "registry audit|--device") echo "text" ;;
+        "registry audit|--registry") echo "text" ;;
+        "registry audit|--operator") echo "text" ;;
+        "registry audit|--station") echo "text" ;;
     esac
 }
 
 # Subcommands at command path $1.
 _provctl_commands() {
     case "$1" in
-        "") echo "ca cert csr id completion" ;;
+        "") echo "ca cert csr id registry completion" ;;
         "ca") echo "init-root issue-intermediate ceremony" ;;
         "ca ceremony") echo "run verify" ;;
         "cert") echo "sign-csr inspect verify" ;;
         "csr") echo "create" ;;
         "id") echo "check next" ;;
+        "registry") echo "list show set-state export audit" ;;
     esac
 }
 
@@ -114,6 +138,12 @@ _provctl_options() {
         "id") echo "" "$global" ;;
         "id check") echo "--id-template" "$global" ;;
         "id next") echo "--id-template --after --seq --count" "$global" ;;
+        "registry") echo "" "$global" ;;
+        "registry list") echo "--registry --operator --station --state --batch --sku --limit" "$global" ;;
+        "registry show") echo "--registry --operator --station" "$global" ;;
+        "registry set-state") echo "--reason --registry --operator --station" "$global" ;;
+        "registry export") echo "--format --out --force --registry --operator --station" "$global" ;;
+        "registry audit") echo "--device --verify --registry --operator --station" "$global" ;;
         "completion") echo "" "$global" ;;
         *) echo "$global" ;;
     esac
@@ -126,6 +156,8 @@ _provctl_positional() {
         "ca ceremony verify") echo "text" ;;
         "cert inspect") echo "file" ;;
         "id check") echo "text" ;;
+        "registry show") echo "text" ;;
+        "registry set-state") echo "text" ;;
         "completion") echo "choice bash zsh fish" ;;
     esac
 }

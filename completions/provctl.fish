@@ -19,6 +19,12 @@ function __provctl_paths
     echo 'id'
     echo 'id check'
     echo 'id next'
+    echo 'registry'
+    echo 'registry list'
+    echo 'registry show'
+    echo 'registry set-state'
+    echo 'registry export'
+    echo 'registry audit'
     echo 'completion'
 end
 
@@ -173,6 +179,52 @@ function __provctl_takes_value
             return 0
         case 'id next|--count'
             return 0
+        case 'registry list|--registry'
+            return 0
+        case 'registry list|--operator'
+            return 0
+        case 'registry list|--station'
+            return 0
+        case 'registry list|--state'
+            return 0
+        case 'registry list|--batch'
+            return 0
+        case 'registry list|--sku'
+            return 0
+        case 'registry list|--limit'
+            return 0
+        case 'registry show|--registry'
+            return 0
+        case 'registry show|--operator'
+            return 0
+        case 'registry show|--station'
+            return 0
+        case 'registry set-state|--reason'
+            return 0
+        case 'registry set-state|--registry'
+            return 0
+        case 'registry set-state|--operator'
+            return 0
+        case 'registry set-state|--station'
+            return 0
+        case 'registry export|--format'
+            return 0
+        case 'registry export|--out'
+            return 0
+        case 'registry export|--registry'
+            return 0
+        case 'registry export|--operator'
+            return 0
+        case 'registry export|--station'
+            return 0
+        case 'registry audit|--device'
+            return 0
+        case 'registry audit|--registry'
+            return 0
+        case 'registry audit|--operator'
+            return 0
+        case 'registry audit|--station'
+            return 0
     end
     return 1
 end
@@ -227,6 +279,7 @@ complete -c provctl -n '__provctl_at ""' -a 'ca' -d 'Certificate authority cerem
 complete -c provctl -n '__provctl_at ""' -a 'cert' -d 'Issue, inspect and verify certificates'
 complete -c provctl -n '__provctl_at ""' -a 'csr' -d 'Make certificate signing requests'
 complete -c provctl -n '__provctl_at ""' -a 'id' -d 'Device IDs with check characters: check and make them'
+complete -c provctl -n '__provctl_at ""' -a 'registry' -d 'The device registry: devices, certificates, audit log'
 complete -c provctl -n '__provctl_at ""' -a 'completion' -d 'Print a shell completion script for bash, zsh or fish'
 
 # provctl ca: subcommands
@@ -355,6 +408,48 @@ complete -c provctl -n '__provctl_at "id next"' -l id-template -x -d 'ID templat
 complete -c provctl -n '__provctl_at "id next"' -l after -x -d 'Start right after this ID (checked against the template)'
 complete -c provctl -n '__provctl_at "id next"' -l seq -x -d 'Start at this sequence number (default 1)'
 complete -c provctl -n '__provctl_at "id next"' -l count -x -d 'How many IDs to print (1 to 100000)'
+
+# provctl registry: subcommands
+complete -c provctl -n '__provctl_at "registry"' -a 'list' -d 'List devices in the registry'
+complete -c provctl -n '__provctl_at "registry"' -a 'show' -d 'Show a device with its certificates and audit entries'
+complete -c provctl -n '__provctl_at "registry"' -a 'set-state' -d 'Move a device to another lifecycle state'
+complete -c provctl -n '__provctl_at "registry"' -a 'export' -d 'Export every device as CSV or JSON Lines'
+complete -c provctl -n '__provctl_at "registry"' -a 'audit' -d 'List audit entries; --verify checks the hash chain'
+
+# provctl registry list
+complete -c provctl -n '__provctl_at "registry list"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
+complete -c provctl -n '__provctl_at "registry list"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
+complete -c provctl -n '__provctl_at "registry list"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
+complete -c provctl -n '__provctl_at "registry list"' -l state -x -a 'manufactured stocked shipped activated returned refurbished quarantined retired' -d 'Only devices in this lifecycle state'
+complete -c provctl -n '__provctl_at "registry list"' -l batch -x -d 'Only devices of this batch'
+complete -c provctl -n '__provctl_at "registry list"' -l sku -x -d 'Only devices of this SKU'
+complete -c provctl -n '__provctl_at "registry list"' -l limit -x -d 'At most this many devices (0: all)'
+
+# provctl registry show
+complete -c provctl -n '__provctl_at "registry show"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
+complete -c provctl -n '__provctl_at "registry show"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
+complete -c provctl -n '__provctl_at "registry show"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
+
+# provctl registry set-state
+complete -c provctl -n '__provctl_at "registry set-state"' -l reason -x -d 'Why, recorded in the audit entry'
+complete -c provctl -n '__provctl_at "registry set-state"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
+complete -c provctl -n '__provctl_at "registry set-state"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
+complete -c provctl -n '__provctl_at "registry set-state"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
+
+# provctl registry export
+complete -c provctl -n '__provctl_at "registry export"' -l format -x -a 'csv jsonl' -d 'csv (one row per device, active certificate) or jsonl (all certificates)'
+complete -c provctl -n '__provctl_at "registry export"' -l out -r -F -d 'Write to this file (atomically) instead of stdout'
+complete -c provctl -n '__provctl_at "registry export"' -l force -d 'Replace an existing --out file'
+complete -c provctl -n '__provctl_at "registry export"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
+complete -c provctl -n '__provctl_at "registry export"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
+complete -c provctl -n '__provctl_at "registry export"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
+
+# provctl registry audit
+complete -c provctl -n '__provctl_at "registry audit"' -l device -x -d 'Only entries about this device ID'
+complete -c provctl -n '__provctl_at "registry audit"' -l verify -d 'Walk the whole hash chain; exit 3 naming the first broken entry'
+complete -c provctl -n '__provctl_at "registry audit"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
+complete -c provctl -n '__provctl_at "registry audit"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
+complete -c provctl -n '__provctl_at "registry audit"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
 
 # provctl completion
 complete -c provctl -n '__provctl_at "completion"' -x -a 'bash zsh fish'

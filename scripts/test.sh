@@ -6,6 +6,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 jobs=$(nproc 2>/dev/null || echo 2)
 
+# A throwaway PostgreSQL for the registry tests, stopped and removed on exit.
+pgdir=$(mktemp -d "${TMPDIR:-/tmp}/provctl-pg.XXXXXX")
+trap 'scripts/pg-test-server.sh stop "$pgdir"' EXIT
+trap 'exit 1' INT TERM
+PROVCTL_TEST_PG_URL=$(scripts/pg-test-server.sh start "$pgdir")
+export PROVCTL_TEST_PG_URL
+
 scripts/build.sh build
 (cd build && ctest --output-on-failure -j "$jobs")
 

@@ -33,6 +33,13 @@ void register_all(CLI::App& app, Context& ctx) {
     id->require_subcommand(1);
     register_id_check(*id, ctx);
     register_id_next(*id, ctx);
+    auto* reg = app.add_subcommand("registry", "The device registry: devices, certificates, audit log");
+    reg->require_subcommand(1);
+    register_registry_list(*reg, ctx);
+    register_registry_show(*reg, ctx);
+    register_registry_set_state(*reg, ctx);
+    register_registry_export(*reg, ctx);
+    register_registry_audit(*reg, ctx);
 
     register_completion(app, ctx);
 }

@@ -27,6 +27,11 @@ void register_cert_verify(CLI::App& cert, Context& ctx);
 void register_csr_create(CLI::App& csr, Context& ctx);
 void register_id_check(CLI::App& id, Context& ctx);
 void register_id_next(CLI::App& id, Context& ctx);
+void register_registry_list(CLI::App& group, Context& ctx);
+void register_registry_show(CLI::App& group, Context& ctx);
+void register_registry_set_state(CLI::App& group, Context& ctx);
+void register_registry_export(CLI::App& group, Context& ctx);
+void register_registry_audit(CLI::App& group, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 
 }  // namespace cmd

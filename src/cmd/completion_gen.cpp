@@ -17,6 +17,9 @@ std::vector<std::string> choices_for(const std::string& name) {
         {"--key-type", {}},  // filled from pki::kKeyTypeChoices below
         {"--profile", {"device", "server"}},
         {"--purpose", {"client", "server", "any"}},
+        {"--format", {"csv", "jsonl"}},  // registry export
+        {"--state", {"manufactured", "stocked", "shipped", "activated", "returned", "refurbished", "quarantined",
+                     "retired"}},
         {"shell", {"bash", "zsh", "fish"}},
     };
     if (name == "--key-type") {

@@ -134,9 +134,11 @@ TEST(CompletionGen, BashCompletesCommandsOptionsAndValues) {
     bool bc = exists("/usr/share/bash-completion/bash_completion");
     for (bool with_bc : {false, bc}) {
         using V = std::vector<std::string>;
-        EXPECT_EQ(bash_complete(script, {"provctl", ""}, with_bc), (V{"ca", "cert", "csr", "id", "completion"}));
+        EXPECT_EQ(bash_complete(script, {"provctl", ""}, with_bc), (V{"ca", "cert", "csr", "id", "registry", "completion"}));
         EXPECT_EQ(bash_complete(script, {"provctl", "id", ""}, with_bc), (V{"check", "next"}));
         EXPECT_EQ(bash_complete(script, {"provctl", "ca", ""}, with_bc), (V{"init-root", "issue-intermediate", "ceremony"}));
+        EXPECT_EQ(bash_complete(script, {"provctl", "registry", "list", "--state", "re"}, with_bc),
+                  (V{"returned", "refurbished", "retired"}));
         EXPECT_EQ(bash_complete(script, {"provctl", "--json", "cert", "ins"}, with_bc), (V{"inspect"}));
         EXPECT_EQ(bash_complete(script, {"provctl", "ca", "init-root", "--key-t"}, with_bc), (V{"--key-type"}));
         EXPECT_EQ(bash_complete(script, {"provctl", "ca", "init-root", "--key-type", "rsa"}, with_bc),

@@ -1,0 +1,63 @@
+#include "registry/schema.hpp"
+
+namespace registry {
+
+const std::vector<Migration>& migrations() {
+    // Never edit a released step: add a new one. Times are Unix seconds (UTC).
+    static const std::vector<Migration> steps = {
+        {1,
+         {
+             "CREATE TABLE devices ("
+             " device_id TEXT PRIMARY KEY,"
+             " hardware_uid TEXT NOT NULL,"
+             " sku TEXT NOT NULL,"
+             " hw_revision TEXT NOT NULL,"
+             " batch TEXT NOT NULL,"
+             " state TEXT NOT NULL CHECK (state IN ('manufactured','stocked','shipped','activated',"
+             "'returned','refurbished','quarantined','retired')),"
+             " prior_state TEXT,"
+             " rma_count BIGINT NOT NULL DEFAULT 0,"
+             " spec_version TEXT NOT NULL,"
+             " station TEXT NOT NULL,"
+             " operator_name TEXT NOT NULL,"
+             " created_at BIGINT NOT NULL,"
+             " updated_at BIGINT NOT NULL)",
+             "CREATE INDEX devices_state ON devices (state)",
+             "CREATE INDEX devices_batch ON devices (batch)",
+             "CREATE INDEX devices_sku ON devices (sku)",
+             "CREATE TABLE certificates ("
+             " issuer TEXT NOT NULL,"
+             " serial TEXT NOT NULL,"
+             " fingerprint TEXT NOT NULL UNIQUE,"
+             " device_id TEXT NOT NULL REFERENCES devices (device_id),"
+             " not_before BIGINT NOT NULL,"
+             " not_after BIGINT NOT NULL,"
+             " status TEXT NOT NULL CHECK (status IN ('active','superseded','revoked')),"
+             " revoked_at BIGINT,"
+             " revocation_reason TEXT,"
+             " pem TEXT NOT NULL,"
+             " created_at BIGINT NOT NULL,"
+             " PRIMARY KEY (issuer, serial))",
+             // The database itself guarantees one active certificate per device,
+             // whatever the number of writers.
+             "CREATE UNIQUE INDEX certificates_one_active ON certificates (device_id) WHERE status = 'active'",
+             "CREATE INDEX certificates_device ON certificates (device_id)",
+             "CREATE TABLE audit ("
+             " seq BIGINT PRIMARY KEY,"
+             " recorded_at BIGINT NOT NULL,"
+             " operator_name TEXT NOT NULL,"
+             " station TEXT NOT NULL,"
+             " action TEXT NOT NULL,"
+             " device_id TEXT NOT NULL,"
+             " serial TEXT NOT NULL,"
+             " fingerprint TEXT NOT NULL,"
+             " detail TEXT NOT NULL,"
+             " prev_hash TEXT NOT NULL,"
+             " entry_hash TEXT NOT NULL UNIQUE)",
+             "CREATE INDEX audit_device ON audit (device_id)",
+         }},
+    };
+    return steps;
+}
+
+}  // namespace registry
