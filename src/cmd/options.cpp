@@ -37,23 +37,14 @@ pki::KeyAccess with_module(pki::KeyAccess access, const Context& ctx) {
     return access;
 }
 
-std::string serial_hex(const ASN1_INTEGER* serial) {
-    util::BnPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
-    if (!bn) return {};
-    util::OpensslString hex(BN_bn2hex(bn.get()));
-    return hex ? std::string(hex.get()) : std::string();
-}
-
 nlohmann::json cert_summary(const X509* cert, const std::string& path) {
-    auto nb = util::asn1_time_to_unix(X509_get0_notBefore(cert));
-    auto na = util::asn1_time_to_unix(X509_get0_notAfter(cert));
     return {
         {"path", path},
         {"subject", pki::format_name(X509_get_subject_name(cert))},
         {"issuer", pki::format_name(X509_get_issuer_name(cert))},
-        {"serial", serial_hex(X509_get0_serialNumber(cert))},
-        {"not_before", nb ? util::format_rfc3339(*nb) : ""},
-        {"not_after", na ? util::format_rfc3339(*na) : ""},
+        {"serial", util::serial_hex(X509_get0_serialNumber(cert))},
+        {"not_before", util::format_asn1_time(X509_get0_notBefore(cert))},
+        {"not_after", util::format_asn1_time(X509_get0_notAfter(cert))},
         {"sha256", util::cert_sha256_hex(cert)},
     };
 }

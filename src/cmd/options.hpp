@@ -29,7 +29,5 @@ pki::KeyAccess with_module(pki::KeyAccess access, const Context& ctx);
 
 // {subject, issuer, serial, not_before, not_after, sha256, path} of a certificate we wrote.
 nlohmann::json cert_summary(const X509* cert, const std::string& path);
-// Serial as uppercase hex without separators.
-std::string serial_hex(const ASN1_INTEGER* serial);
 
 }  // namespace cmd

@@ -34,17 +34,6 @@ private:
     fs::path base_;
 };
 
-std::string serial_hex(const ASN1_INTEGER* serial) {
-    util::BnPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
-    util::OpensslString hex(bn ? BN_bn2hex(bn.get()) : nullptr);
-    return hex ? std::string(hex.get()) : std::string();
-}
-
-std::string time_text(const ASN1_TIME* t) {
-    auto secs = util::asn1_time_to_unix(t);
-    return secs ? util::format_rfc3339(*secs) : "";
-}
-
 // SHA-256 of a key file's bytes, or none for a token key.
 std::optional<std::string> key_file_sha256(const std::string& ref) {
     if (!pki::is_file_ref(ref)) return std::nullopt;
@@ -176,9 +165,9 @@ private:
             Step st{"sign"};
             st.details = {{"subject", pki::format_name(X509_get_subject_name(cert))},
                           {"issuer", pki::format_name(X509_get_issuer_name(cert))},
-                          {"serial", serial_hex(X509_get0_serialNumber(cert))},
-                          {"not_before", time_text(X509_get0_notBefore(cert))},
-                          {"not_after", time_text(X509_get0_notAfter(cert))},
+                          {"serial", util::serial_hex(X509_get0_serialNumber(cert))},
+                          {"not_before", util::format_asn1_time(X509_get0_notBefore(cert))},
+                          {"not_after", util::format_asn1_time(X509_get0_notAfter(cert))},
                           {"sha256", util::cert_sha256_hex(cert)}};
             record(st);
             gate_.show("  signed: serial " + st.details["serial"].get<std::string>() + ", SHA-256 " +

@@ -15,12 +15,6 @@ util::BioPtr mem_bio(const std::string& data) {
     return util::BioPtr(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
 }
 
-std::string bio_text(BIO* bio) {
-    char* data = nullptr;
-    long len = BIO_get_mem_data(bio, &data);
-    return std::string(data, static_cast<size_t>(len));
-}
-
 }  // namespace
 
 std::vector<util::X509Ptr> parse_certificates(const std::string& data, const std::string& origin) {
@@ -105,13 +99,13 @@ std::vector<util::X509CrlPtr> read_crls(const std::string& path) {
 std::string cert_pem(const X509* cert) {
     util::BioPtr bio(BIO_new(BIO_s_mem()));
     if (PEM_write_bio_X509(bio.get(), cert) != 1) util::throw_openssl("cannot encode certificate");
-    return bio_text(bio.get());
+    return util::bio_text(bio.get());
 }
 
 std::string csr_pem(const X509_REQ* req) {
     util::BioPtr bio(BIO_new(BIO_s_mem()));
     if (PEM_write_bio_X509_REQ(bio.get(), req) != 1) util::throw_openssl("cannot encode request");
-    return bio_text(bio.get());
+    return util::bio_text(bio.get());
 }
 
 }  // namespace pki

@@ -113,12 +113,6 @@ const EVP_MD* digest_for(const EVP_PKEY* key) {
 
 namespace {
 
-std::string bio_text(BIO* bio) {
-    char* data = nullptr;
-    long len = BIO_get_mem_data(bio, &data);
-    return std::string(data, static_cast<size_t>(len));
-}
-
 struct PassphraseCall {
     std::string spec;
     std::string what;
@@ -153,20 +147,20 @@ std::string encrypted_private_key_pem(const EVP_PKEY* key, const util::Secret& p
     if (PEM_write_bio_PKCS8PrivateKey(bio.get(), key, EVP_aes_256_cbc(), pw.data(), static_cast<int>(pw.size()),
                                       nullptr, nullptr) != 1)
         util::throw_openssl("cannot encrypt private key");
-    return bio_text(bio.get());
+    return util::bio_text(bio.get());
 }
 
 std::string plaintext_private_key_pem(const EVP_PKEY* key) {
     util::BioPtr bio(BIO_new(BIO_s_secmem()));
     if (PEM_write_bio_PKCS8PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
         util::throw_openssl("cannot encode private key");
-    return bio_text(bio.get());
+    return util::bio_text(bio.get());
 }
 
 std::string public_key_pem(const EVP_PKEY* key) {
     util::BioPtr bio(BIO_new(BIO_s_mem()));
     if (PEM_write_bio_PUBKEY(bio.get(), key) != 1) util::throw_openssl("cannot encode public key");
-    return bio_text(bio.get());
+    return util::bio_text(bio.get());
 }
 
 std::vector<uint8_t> public_key_der(const EVP_PKEY* key) {

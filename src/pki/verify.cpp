@@ -15,18 +15,6 @@ namespace {
 constexpr const char* any_policy_oid = "2.5.29.32.0";
 constexpr const char* device_uri_prefix = "urn:dev:serial:";
 
-std::string serial_hex(const ASN1_INTEGER* serial) {
-    util::BnPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
-    if (!bn) return {};
-    util::OpensslString hex(BN_bn2hex(bn.get()));
-    return hex ? std::string(hex.get()) : std::string();
-}
-
-std::string rfc3339_or_empty(const ASN1_TIME* t) {
-    auto unix_time = util::asn1_time_to_unix(t);
-    return unix_time ? util::format_rfc3339(*unix_time) : std::string();
-}
-
 std::string asn1_utf8(const ASN1_STRING* s) {
     unsigned char* utf8 = nullptr;
     int len = ASN1_STRING_to_UTF8(&utf8, s);
@@ -174,10 +162,10 @@ ChainEntry describe(const X509* cert) {
     return {
         format_name(X509_get_subject_name(cert)),
         format_name(X509_get_issuer_name(cert)),
-        serial_hex(X509_get0_serialNumber(cert)),
+        util::serial_hex(X509_get0_serialNumber(cert)),
         util::cert_sha256_hex(cert),
-        rfc3339_or_empty(X509_get0_notBefore(cert)),
-        rfc3339_or_empty(X509_get0_notAfter(cert)),
+        util::format_asn1_time(X509_get0_notBefore(cert)),
+        util::format_asn1_time(X509_get0_notAfter(cert)),
     };
 }
 

@@ -60,4 +60,17 @@ std::string cert_sha256_hex(const X509* cert) {
     return sha256_hex(der.data(), der.size());
 }
 
+std::string serial_hex(const ASN1_INTEGER* serial) {
+    BnPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
+    if (!bn) return {};
+    OpensslString hex(BN_bn2hex(bn.get()));
+    return hex ? std::string(hex.get()) : std::string();
+}
+
+std::string bio_text(BIO* bio) {
+    char* data = nullptr;
+    long len = BIO_get_mem_data(bio, &data);
+    return len > 0 ? std::string(data, static_cast<size_t>(len)) : std::string();
+}
+
 }  // namespace util

@@ -73,4 +73,9 @@ std::string sha256_hex(const void* data, size_t len);
 inline std::string sha256_hex(const std::string& s) { return sha256_hex(s.data(), s.size()); }
 std::string cert_sha256_hex(const X509* cert);
 
+// A serial as uppercase hex without separators ("" when undecodable).
+std::string serial_hex(const ASN1_INTEGER* serial);
+// Everything written to a memory BIO, as text.
+std::string bio_text(BIO* bio);
+
 }  // namespace util

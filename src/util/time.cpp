@@ -76,6 +76,11 @@ std::optional<int64_t> asn1_time_to_unix(const ASN1_TIME* t) {
     return static_cast<int64_t>(timegm(&tm));
 }
 
+std::string format_asn1_time(const ASN1_TIME* t) {
+    auto v = asn1_time_to_unix(t);
+    return v ? format_rfc3339(*v) : std::string();
+}
+
 int64_t SystemClock::now() const { return static_cast<int64_t>(std::time(nullptr)); }
 
 }  // namespace util

@@ -18,6 +18,8 @@ std::optional<int64_t> parse_time(const std::string& text);
 int64_t parse_time_arg(const std::string& text, const std::string& option);
 // ASN.1 time to Unix seconds; nullopt when undecodable.
 std::optional<int64_t> asn1_time_to_unix(const ASN1_TIME* t);
+// RFC 3339 text of an ASN.1 time; "" when undecodable.
+std::string format_asn1_time(const ASN1_TIME* t);
 
 // The clock seam: commands read the time through it so tests can pin it.
 class Clock {
