@@ -124,13 +124,7 @@ std::string format_name(const X509_NAME* name) {
 std::string common_name(const X509_NAME* name) {
     int idx = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
     if (idx < 0) return {};
-    const ASN1_STRING* s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx));
-    unsigned char* utf8 = nullptr;
-    int len = ASN1_STRING_to_UTF8(&utf8, s);
-    if (len < 0) return {};
-    std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
-    OPENSSL_free(utf8);
-    return out;
+    return util::asn1_utf8(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx)));
 }
 
 }  // namespace pki

@@ -15,15 +15,6 @@ namespace {
 constexpr const char* any_policy_oid = "2.5.29.32.0";
 constexpr const char* device_uri_prefix = "urn:dev:serial:";
 
-std::string asn1_utf8(const ASN1_STRING* s) {
-    unsigned char* utf8 = nullptr;
-    int len = ASN1_STRING_to_UTF8(&utf8, s);
-    if (len < 0) return {};
-    std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
-    OPENSSL_free(utf8);
-    return out;
-}
-
 bool iequals_ascii(const std::string& a, const std::string& b) {
     if (a.size() != b.size()) return false;
     for (size_t i = 0; i < a.size(); ++i) {
@@ -41,7 +32,7 @@ bool san_uri_names(const X509* cert, const std::string& device_id) {
     for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
         const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names.get(), i);
         if (gn->type != GEN_URI) continue;
-        std::string uri = asn1_utf8(gn->d.uniformResourceIdentifier);
+        std::string uri = util::asn1_utf8(gn->d.uniformResourceIdentifier);
         // The "urn:" scheme and the NID are case-insensitive (RFC 8141); the serial is not.
         if (uri.size() > prefix_len && iequals_ascii(uri.substr(0, prefix_len), device_uri_prefix) &&
             uri.substr(prefix_len) == device_id)
@@ -54,7 +45,7 @@ bool subject_cn_is(const X509* cert, const std::string& device_id) {
     const X509_NAME* subject = X509_get_subject_name(cert);
     for (int idx = X509_NAME_get_index_by_NID(subject, NID_commonName, -1); idx >= 0;
          idx = X509_NAME_get_index_by_NID(subject, NID_commonName, idx)) {
-        if (asn1_utf8(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, idx))) == device_id) return true;
+        if (util::asn1_utf8(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, idx))) == device_id) return true;
     }
     return false;
 }

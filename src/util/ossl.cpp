@@ -67,6 +67,15 @@ std::string serial_hex(const ASN1_INTEGER* serial) {
     return hex ? std::string(hex.get()) : std::string();
 }
 
+std::string asn1_utf8(const ASN1_STRING* s) {
+    unsigned char* utf8 = nullptr;
+    int len = ASN1_STRING_to_UTF8(&utf8, s);
+    if (len < 0) return {};
+    std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
+    OPENSSL_free(utf8);
+    return out;
+}
+
 std::string bio_text(BIO* bio) {
     char* data = nullptr;
     long len = BIO_get_mem_data(bio, &data);

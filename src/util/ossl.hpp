@@ -75,6 +75,8 @@ std::string cert_sha256_hex(const X509* cert);
 
 // A serial as uppercase hex without separators ("" when undecodable).
 std::string serial_hex(const ASN1_INTEGER* serial);
+// An ASN.1 string as UTF-8 ("" when it cannot be converted).
+std::string asn1_utf8(const ASN1_STRING* s);
 // Everything written to a memory BIO, as text.
 std::string bio_text(BIO* bio);
 
