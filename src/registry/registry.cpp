@@ -146,10 +146,14 @@ AuditEntry Registry::append_audit(const AuditInput& input, const Actor& actor) {
     require_transaction("append_audit");
     // Writers are serialised by begin_write(), so the last entry cannot move
     // under us; the primary key on seq is the backstop.
-    auto last = run("SELECT seq, entry_hash FROM audit ORDER BY seq DESC LIMIT 1", {});
+    if (!audit_tail_) {
+        auto last = run("SELECT seq, entry_hash FROM audit ORDER BY seq DESC LIMIT 1", {});
+        audit_tail_ = last.empty() ? std::make_pair(int64_t{0}, kZeroHash)
+                                   : std::make_pair(number(last[0][0]), text(last[0][1]));
+    }
     AuditEntry e;
-    e.seq = last.empty() ? 1 : number(last[0][0]) + 1;
-    e.prev_hash = last.empty() ? kZeroHash : text(last[0][1]);
+    e.seq = audit_tail_->first + 1;
+    e.prev_hash = audit_tail_->second;
     e.time = clock_->now();
     e.operator_name = actor.operator_name;
     e.station = actor.station;
@@ -162,6 +166,7 @@ AuditEntry Registry::append_audit(const AuditInput& input, const Actor& actor) {
     run(std::string("INSERT INTO audit (") + kAuditColumns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         {e.seq, e.time, e.operator_name, e.station, e.action, e.device_id, e.serial, e.fingerprint, e.detail,
          e.prev_hash, e.entry_hash});
+    audit_tail_ = std::make_pair(e.seq, e.entry_hash);
     return e;
 }
 
@@ -294,6 +299,7 @@ bool Registry::serial_in_use(const std::string& issuer, const std::string& seria
 
 Transaction::Transaction(Registry& registry) : registry_(&registry) {
     if (registry.in_transaction_) util::fail_op("registry: nested transaction");
+    registry.audit_tail_.reset();
     registry.begin_write();
     registry.in_transaction_ = true;
 }
@@ -302,6 +308,7 @@ Transaction::~Transaction() {
     if (!open_) return;
     registry_->rollback();
     registry_->in_transaction_ = false;
+    registry_->audit_tail_.reset();
 }
 
 void Transaction::commit() {

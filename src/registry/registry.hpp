@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -184,6 +185,9 @@ private:
     std::string display_url_;
     const util::Clock* clock_;
     bool in_transaction_ = false;
+    // The last audit entry as this transaction left it (seq, entry_hash):
+    // writers are serialised, so within one transaction nobody else appends.
+    std::optional<std::pair<int64_t, std::string>> audit_tail_;
 };
 
 // Commit is explicit; leaving scope without commit() rolls back.

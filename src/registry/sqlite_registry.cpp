@@ -1,6 +1,7 @@
 // The embedded engine: one SQLite file, WAL journal, writers serialised by
 // BEGIN IMMEDIATE (the write lock is taken before anything is read).
 #include <string>
+#include <unordered_map>
 
 #include "registry/engines.hpp"
 #include "registry/handles.hpp"
@@ -29,35 +30,40 @@ public:
 
 protected:
     std::vector<Row> run(const std::string& sql, const std::vector<Value>& params) override {
-        sqlite3_stmt* raw = nullptr;
-        if (sqlite3_prepare_v2(db_.get(), sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)
-            fail();
-        SqliteStmt stmt(raw);
+        sqlite3_stmt* stmt = prepared(sql);
+        // Reset on every way out, so no statement keeps a read open between calls.
+        struct Reset {
+            sqlite3_stmt* s;
+            ~Reset() {
+                sqlite3_reset(s);
+                sqlite3_clear_bindings(s);
+            }
+        } reset{stmt};
         for (size_t i = 0; i < params.size(); ++i) {
-            int index = sqlite3_bind_parameter_index(stmt.get(), ("$" + std::to_string(i + 1)).c_str());
+            int index = sqlite3_bind_parameter_index(stmt, ("$" + std::to_string(i + 1)).c_str());
             if (index == 0) continue;
             int rc = SQLITE_OK;
             if (const auto* n = std::get_if<int64_t>(&params[i]))
-                rc = sqlite3_bind_int64(stmt.get(), index, *n);
+                rc = sqlite3_bind_int64(stmt, index, *n);
             else if (const auto* s = std::get_if<std::string>(&params[i]))
-                rc = sqlite3_bind_text(stmt.get(), index, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+                rc = sqlite3_bind_text(stmt, index, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
             else
-                rc = sqlite3_bind_null(stmt.get(), index);
+                rc = sqlite3_bind_null(stmt, index);
             if (rc != SQLITE_OK) fail();
         }
         std::vector<Row> rows;
         for (;;) {
-            int rc = sqlite3_step(stmt.get());
+            int rc = sqlite3_step(stmt);
             if (rc == SQLITE_DONE) break;
             if (rc != SQLITE_ROW) fail();
             Row row;
-            int n = sqlite3_column_count(stmt.get());
+            int n = sqlite3_column_count(stmt);
             for (int c = 0; c < n; ++c) {
-                if (sqlite3_column_type(stmt.get(), c) == SQLITE_NULL) {
+                if (sqlite3_column_type(stmt, c) == SQLITE_NULL) {
                     row.emplace_back(std::nullopt);
                 } else {
-                    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), c));
-                    row.emplace_back(std::string(t, static_cast<size_t>(sqlite3_column_bytes(stmt.get(), c))));
+                    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+                    row.emplace_back(std::string(t, static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
                 }
             }
             rows.push_back(std::move(row));
@@ -73,6 +79,17 @@ protected:
     }
 
 private:
+    // SQL text is constant, so statements are prepared once per connection:
+    // a batch runs the same few statements millions of times.
+    sqlite3_stmt* prepared(const std::string& sql) {
+        auto it = statements_.find(sql);
+        if (it != statements_.end()) return it->second.get();
+        sqlite3_stmt* raw = nullptr;
+        if (sqlite3_prepare_v2(db_.get(), sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)
+            fail();
+        return statements_.emplace(sql, SqliteStmt(raw)).first->second.get();
+    }
+
     [[noreturn]] void fail() {
         int code = sqlite3_extended_errcode(db_.get());
         std::string message = "registry " + display_url() + ": " + sqlite3_errmsg(db_.get());
@@ -81,6 +98,7 @@ private:
     }
 
     SqliteDb db_;
+    std::unordered_map<std::string, SqliteStmt> statements_;  // declared after db_: finalized first
 };
 
 }  // namespace
