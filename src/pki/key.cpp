@@ -42,6 +42,26 @@ util::EvpPkey generate_key(KeyType type) {
     return util::EvpPkey(key);
 }
 
+KeyGenerator::KeyGenerator(KeyType type) {
+    bool ec = type == KeyType::ec_p256 || type == KeyType::ec_p384;
+    ctx_.reset(EVP_PKEY_CTX_new_from_name(nullptr, ec ? "EC" : "RSA", nullptr));
+    if (!ctx_ || EVP_PKEY_keygen_init(ctx_.get()) != 1) util::throw_openssl("cannot set up key generation");
+    int rc = 1;
+    switch (type) {
+        case KeyType::ec_p256: rc = EVP_PKEY_CTX_set_group_name(ctx_.get(), "P-256"); break;
+        case KeyType::ec_p384: rc = EVP_PKEY_CTX_set_group_name(ctx_.get(), "P-384"); break;
+        case KeyType::rsa_3072: rc = EVP_PKEY_CTX_set_rsa_keygen_bits(ctx_.get(), 3072); break;
+        case KeyType::rsa_4096: rc = EVP_PKEY_CTX_set_rsa_keygen_bits(ctx_.get(), 4096); break;
+    }
+    if (rc != 1) util::throw_openssl("cannot set up key generation");
+}
+
+util::EvpPkey KeyGenerator::generate() {
+    EVP_PKEY* key = nullptr;
+    if (EVP_PKEY_generate(ctx_.get(), &key) != 1) util::throw_openssl("key generation failed");
+    return util::EvpPkey(key);
+}
+
 KeyInfo key_info(const EVP_PKEY* key) {
     KeyInfo info;
     info.bits = EVP_PKEY_get_bits(key);

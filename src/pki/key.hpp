@@ -17,6 +17,17 @@ constexpr const char* kKeyTypeChoices = "ec-p256, ec-p384, rsa-3072, rsa-4096";
 
 util::EvpPkey generate_key(KeyType type);
 
+// Many keys of one type: the algorithm is fetched and the context set up
+// once. One per thread.
+class KeyGenerator {
+public:
+    explicit KeyGenerator(KeyType type);
+    util::EvpPkey generate();
+
+private:
+    util::EvpPkeyCtx ctx_;
+};
+
 // "EC P-256", "RSA 3072": for humans and for lint messages.
 std::string describe_key(const EVP_PKEY* key);
 // JSON-friendly parts: type "EC"/"RSA"/"Ed25519"..., bits, curve ("P-256") or "".
