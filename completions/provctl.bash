@@ -103,19 +103,73 @@ _provctl_value() {
         "registry audit|--registry") echo "text" ;;
         "registry audit|--operator") echo "text" ;;
         "registry audit|--station") echo "text" ;;
+        "batch generate|--count") echo "text" ;;
+        "batch generate|--start") echo "text" ;;
+        "batch generate|--ids") echo "file" ;;
+        "batch generate|--key-type") echo "choice ec-p256 ec-p384 rsa-3072 rsa-4096" ;;
+        "batch generate|--recipient") echo "file" ;;
+        "batch generate|--id-template") echo "text" ;;
+        "batch generate|--issuer-cert") echo "file" ;;
+        "batch generate|--issuer-key") echo "text" ;;
+        "batch generate|--issuer-passphrase") echo "text" ;;
+        "batch generate|--issuer-pin") echo "text" ;;
+        "batch generate|--chain") echo "file" ;;
+        "batch generate|--profile") echo "choice device server" ;;
+        "batch generate|--subject") echo "text" ;;
+        "batch generate|--days") echo "text" ;;
+        "batch generate|--not-before") echo "text" ;;
+        "batch generate|--not-after") echo "text" ;;
+        "batch generate|--out") echo "file" ;;
+        "batch generate|--batch-id") echo "text" ;;
+        "batch generate|--sku") echo "text" ;;
+        "batch generate|--hw-revision") echo "text" ;;
+        "batch generate|--spec-version") echo "text" ;;
+        "batch generate|--jobs") echo "text" ;;
+        "batch generate|--registry") echo "text" ;;
+        "batch generate|--operator") echo "text" ;;
+        "batch generate|--station") echo "text" ;;
+        "batch sign-csrs|--csr-dir") echo "text" ;;
+        "batch sign-csrs|--map") echo "file" ;;
+        "batch sign-csrs|--id-template") echo "text" ;;
+        "batch sign-csrs|--issuer-cert") echo "file" ;;
+        "batch sign-csrs|--issuer-key") echo "text" ;;
+        "batch sign-csrs|--issuer-passphrase") echo "text" ;;
+        "batch sign-csrs|--issuer-pin") echo "text" ;;
+        "batch sign-csrs|--chain") echo "file" ;;
+        "batch sign-csrs|--profile") echo "choice device server" ;;
+        "batch sign-csrs|--subject") echo "text" ;;
+        "batch sign-csrs|--days") echo "text" ;;
+        "batch sign-csrs|--not-before") echo "text" ;;
+        "batch sign-csrs|--not-after") echo "text" ;;
+        "batch sign-csrs|--out") echo "file" ;;
+        "batch sign-csrs|--batch-id") echo "text" ;;
+        "batch sign-csrs|--sku") echo "text" ;;
+        "batch sign-csrs|--hw-revision") echo "text" ;;
+        "batch sign-csrs|--spec-version") echo "text" ;;
+        "batch sign-csrs|--jobs") echo "text" ;;
+        "batch sign-csrs|--registry") echo "text" ;;
+        "batch sign-csrs|--operator") echo "text" ;;
+        "batch sign-csrs|--station") echo "text" ;;
+        "batch unseal|--recipient-cert") echo "file" ;;
+        "batch unseal|--recipient-key") echo "text" ;;
+        "batch unseal|--passphrase") echo "text" ;;
+        "batch unseal|--pin") echo "text" ;;
+        "batch unseal|--out") echo "file" ;;
+        "batch unseal|--out-dir") echo "text" ;;
     esac
 }
 
 # Subcommands at command path $1.
 _provctl_commands() {
     case "$1" in
-        "") echo "ca cert csr id registry completion" ;;
+        "") echo "ca cert csr id registry batch completion" ;;
         "ca") echo "init-root issue-intermediate ceremony" ;;
         "ca ceremony") echo "run verify" ;;
         "cert") echo "sign-csr inspect verify" ;;
         "csr") echo "create" ;;
         "id") echo "check next" ;;
         "registry") echo "list show set-state export audit" ;;
+        "batch") echo "generate sign-csrs unseal" ;;
     esac
 }
 
@@ -144,6 +198,10 @@ _provctl_options() {
         "registry set-state") echo "--reason --registry --operator --station" "$global" ;;
         "registry export") echo "--format --out --force --registry --operator --station" "$global" ;;
         "registry audit") echo "--device --verify --registry --operator --station" "$global" ;;
+        "batch") echo "" "$global" ;;
+        "batch generate") echo "--count --start --ids --key-type --recipient --plaintext-keys --id-template --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --chain --profile --subject --days --not-before --not-after --out --batch-id --sku --hw-revision --spec-version --jobs --registry --operator --station" "$global" ;;
+        "batch sign-csrs") echo "--csr-dir --map --id-template --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --chain --profile --subject --days --not-before --not-after --out --batch-id --sku --hw-revision --spec-version --jobs --registry --operator --station" "$global" ;;
+        "batch unseal") echo "--recipient-cert --recipient-key --passphrase --pin --out --out-dir --force" "$global" ;;
         "completion") echo "" "$global" ;;
         *) echo "$global" ;;
     esac
@@ -158,6 +216,7 @@ _provctl_positional() {
         "id check") echo "text" ;;
         "registry show") echo "text" ;;
         "registry set-state") echo "text" ;;
+        "batch unseal") echo "file" ;;
         "completion") echo "choice bash zsh fish" ;;
     esac
 }

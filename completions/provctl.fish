@@ -25,6 +25,10 @@ function __provctl_paths
     echo 'registry set-state'
     echo 'registry export'
     echo 'registry audit'
+    echo 'batch'
+    echo 'batch generate'
+    echo 'batch sign-csrs'
+    echo 'batch unseal'
     echo 'completion'
 end
 
@@ -225,6 +229,112 @@ function __provctl_takes_value
             return 0
         case 'registry audit|--station'
             return 0
+        case 'batch generate|--count'
+            return 0
+        case 'batch generate|--start'
+            return 0
+        case 'batch generate|--ids'
+            return 0
+        case 'batch generate|--key-type'
+            return 0
+        case 'batch generate|--recipient'
+            return 0
+        case 'batch generate|--id-template'
+            return 0
+        case 'batch generate|--issuer-cert'
+            return 0
+        case 'batch generate|--issuer-key'
+            return 0
+        case 'batch generate|--issuer-passphrase'
+            return 0
+        case 'batch generate|--issuer-pin'
+            return 0
+        case 'batch generate|--chain'
+            return 0
+        case 'batch generate|--profile'
+            return 0
+        case 'batch generate|--subject'
+            return 0
+        case 'batch generate|--days'
+            return 0
+        case 'batch generate|--not-before'
+            return 0
+        case 'batch generate|--not-after'
+            return 0
+        case 'batch generate|--out'
+            return 0
+        case 'batch generate|--batch-id'
+            return 0
+        case 'batch generate|--sku'
+            return 0
+        case 'batch generate|--hw-revision'
+            return 0
+        case 'batch generate|--spec-version'
+            return 0
+        case 'batch generate|--jobs'
+            return 0
+        case 'batch generate|--registry'
+            return 0
+        case 'batch generate|--operator'
+            return 0
+        case 'batch generate|--station'
+            return 0
+        case 'batch sign-csrs|--csr-dir'
+            return 0
+        case 'batch sign-csrs|--map'
+            return 0
+        case 'batch sign-csrs|--id-template'
+            return 0
+        case 'batch sign-csrs|--issuer-cert'
+            return 0
+        case 'batch sign-csrs|--issuer-key'
+            return 0
+        case 'batch sign-csrs|--issuer-passphrase'
+            return 0
+        case 'batch sign-csrs|--issuer-pin'
+            return 0
+        case 'batch sign-csrs|--chain'
+            return 0
+        case 'batch sign-csrs|--profile'
+            return 0
+        case 'batch sign-csrs|--subject'
+            return 0
+        case 'batch sign-csrs|--days'
+            return 0
+        case 'batch sign-csrs|--not-before'
+            return 0
+        case 'batch sign-csrs|--not-after'
+            return 0
+        case 'batch sign-csrs|--out'
+            return 0
+        case 'batch sign-csrs|--batch-id'
+            return 0
+        case 'batch sign-csrs|--sku'
+            return 0
+        case 'batch sign-csrs|--hw-revision'
+            return 0
+        case 'batch sign-csrs|--spec-version'
+            return 0
+        case 'batch sign-csrs|--jobs'
+            return 0
+        case 'batch sign-csrs|--registry'
+            return 0
+        case 'batch sign-csrs|--operator'
+            return 0
+        case 'batch sign-csrs|--station'
+            return 0
+        case 'batch unseal|--recipient-cert'
+            return 0
+        case 'batch unseal|--recipient-key'
+            return 0
+        case 'batch unseal|--passphrase'
+            return 0
+        case 'batch unseal|--pin'
+            return 0
+        case 'batch unseal|--out'
+            return 0
+        case 'batch unseal|--out-dir'
+            return 0
     end
     return 1
 end
@@ -280,6 +390,7 @@ complete -c provctl -n '__provctl_at ""' -a 'cert' -d 'Issue, inspect and verify
 complete -c provctl -n '__provctl_at ""' -a 'csr' -d 'Make certificate signing requests'
 complete -c provctl -n '__provctl_at ""' -a 'id' -d 'Device IDs with check characters: check and make them'
 complete -c provctl -n '__provctl_at ""' -a 'registry' -d 'The device registry: devices, certificates, audit log'
+complete -c provctl -n '__provctl_at ""' -a 'batch' -d 'Certificates for many devices at once, with registry rows'
 complete -c provctl -n '__provctl_at ""' -a 'completion' -d 'Print a shell completion script for bash, zsh or fish'
 
 # provctl ca: subcommands
@@ -450,6 +561,75 @@ complete -c provctl -n '__provctl_at "registry audit"' -l verify -d 'Walk the wh
 complete -c provctl -n '__provctl_at "registry audit"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
 complete -c provctl -n '__provctl_at "registry audit"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
 complete -c provctl -n '__provctl_at "registry audit"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
+
+# provctl batch: subcommands
+complete -c provctl -n '__provctl_at "batch"' -a 'generate' -d 'Make keys and certificates for many devices, with registry rows'
+complete -c provctl -n '__provctl_at "batch"' -a 'sign-csrs' -d 'Issue certificates for a folder of device CSRs, with registry rows'
+complete -c provctl -n '__provctl_at "batch"' -a 'unseal' -d 'Open device keys sealed to this station (PKCS#8, mode 0600)'
+
+# provctl batch generate
+complete -c provctl -n '__provctl_at "batch generate"' -l count -x -d 'Number of devices, named by --id-template from --start on'
+complete -c provctl -n '__provctl_at "batch generate"' -l start -x -d 'First sequence number for --id-template'
+complete -c provctl -n '__provctl_at "batch generate"' -l ids -r -F -d 'File of device IDs, one per line: DEVICE_ID[,HARDWARE_SERIAL]'
+complete -c provctl -n '__provctl_at "batch generate"' -l key-type -x -a 'ec-p256 ec-p384 rsa-3072 rsa-4096' -d 'Device key type: ec-p256, ec-p384, rsa-3072, rsa-4096'
+complete -c provctl -n '__provctl_at "batch generate"' -l recipient -r -F -d 'Station certificate the device keys are sealed to (CMS EnvelopedData)'
+complete -c provctl -n '__provctl_at "batch generate"' -l plaintext-keys -d 'Write device keys unencrypted (lab use only; warns)'
+complete -c provctl -n '__provctl_at "batch generate"' -l id-template -x -d 'Device ID template with check character, e.g. SN-{seq:08}{check} (docs/device-ids.md)'
+complete -c provctl -n '__provctl_at "batch generate"' -l issuer-cert -r -F -d 'Issuing CA certificate (PEM; may be followed by its chain)'
+complete -c provctl -n '__provctl_at "batch generate"' -l issuer-key -x -d 'Issuing CA key: file:PATH or a pkcs11: URI'
+complete -c provctl -n '__provctl_at "batch generate"' -l issuer-passphrase -x -d 'Passphrase source for the issuer key file: env:NAME or file:PATH (default: prompt)'
+complete -c provctl -n '__provctl_at "batch generate"' -l issuer-pin -x -d 'PIN source for the issuer token: env:NAME or file:PATH (default: pin-source= or prompt)'
+complete -c provctl -n '__provctl_at "batch generate"' -l allow-extractable -d 'Sign with an issuer token key even if it can be read out of the token (CKA_EXTRACTABLE true or CKA_SENSITIVE false). Dangerous: every copy of such a key can sign as this CA'
+complete -c provctl -n '__provctl_at "batch generate"' -l chain -r -F -d 'Certificates above the issuer, for chain.pem'
+complete -c provctl -n '__provctl_at "batch generate"' -l profile -x -a 'device server' -d 'Certificate profile: device (clientAuth, device ID in CN and SAN)'
+complete -c provctl -n '__provctl_at "batch generate"' -l subject -x -d 'Fixed part of every subject, e.g. \'O=Acme,OU=Widgets\' (CN is the device ID)'
+complete -c provctl -n '__provctl_at "batch generate"' -l days -x -d 'Validity in days from now'
+complete -c provctl -n '__provctl_at "batch generate"' -l not-before -x -d 'Start of validity (RFC 3339 or YYYY-MM-DD, UTC)'
+complete -c provctl -n '__provctl_at "batch generate"' -l not-after -x -d 'End of validity (RFC 3339 or YYYY-MM-DD, UTC)'
+complete -c provctl -n '__provctl_at "batch generate"' -l out -r -F -d 'Batch folder: devices/, chain.pem, mapping.csv, mapping.jsonl'
+complete -c provctl -n '__provctl_at "batch generate"' -l batch-id -x -d 'Batch name recorded with every device'
+complete -c provctl -n '__provctl_at "batch generate"' -l sku -x -d 'SKU recorded with every device'
+complete -c provctl -n '__provctl_at "batch generate"' -l hw-revision -x -d 'Hardware revision recorded with every device'
+complete -c provctl -n '__provctl_at "batch generate"' -l spec-version -x -d 'Provisioning spec version recorded with every device'
+complete -c provctl -n '__provctl_at "batch generate"' -l jobs -x -d 'Parallel workers (default: one per core)'
+complete -c provctl -n '__provctl_at "batch generate"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
+complete -c provctl -n '__provctl_at "batch generate"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
+complete -c provctl -n '__provctl_at "batch generate"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
+
+# provctl batch sign-csrs
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l csr-dir -x -d 'Folder of CSRs (*.csr, *.pem, *.der, *.req); each signature is checked'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l map -r -F -d 'CSR_FILE,DEVICE_ID[,HARDWARE_SERIAL] per line (default: each CSR\'s CN)'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l id-template -x -d 'Device ID template with check character, e.g. SN-{seq:08}{check} (docs/device-ids.md)'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l issuer-cert -r -F -d 'Issuing CA certificate (PEM; may be followed by its chain)'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l issuer-key -x -d 'Issuing CA key: file:PATH or a pkcs11: URI'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l issuer-passphrase -x -d 'Passphrase source for the issuer key file: env:NAME or file:PATH (default: prompt)'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l issuer-pin -x -d 'PIN source for the issuer token: env:NAME or file:PATH (default: pin-source= or prompt)'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l allow-extractable -d 'Sign with an issuer token key even if it can be read out of the token (CKA_EXTRACTABLE true or CKA_SENSITIVE false). Dangerous: every copy of such a key can sign as this CA'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l chain -r -F -d 'Certificates above the issuer, for chain.pem'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l profile -x -a 'device server' -d 'Certificate profile: device (clientAuth, device ID in CN and SAN)'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l subject -x -d 'Fixed part of every subject, e.g. \'O=Acme,OU=Widgets\' (CN is the device ID)'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l days -x -d 'Validity in days from now'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l not-before -x -d 'Start of validity (RFC 3339 or YYYY-MM-DD, UTC)'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l not-after -x -d 'End of validity (RFC 3339 or YYYY-MM-DD, UTC)'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l out -r -F -d 'Batch folder: devices/, chain.pem, mapping.csv, mapping.jsonl'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l batch-id -x -d 'Batch name recorded with every device'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l sku -x -d 'SKU recorded with every device'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l hw-revision -x -d 'Hardware revision recorded with every device'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l spec-version -x -d 'Provisioning spec version recorded with every device'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l jobs -x -d 'Parallel workers (default: one per core)'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
+complete -c provctl -n '__provctl_at "batch sign-csrs"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
+
+# provctl batch unseal
+complete -c provctl -n '__provctl_at "batch unseal"' -l recipient-cert -r -F -d 'The station certificate the keys were sealed to'
+complete -c provctl -n '__provctl_at "batch unseal"' -l recipient-key -x -d 'The station key: file:PATH or a pkcs11: URI'
+complete -c provctl -n '__provctl_at "batch unseal"' -l passphrase -x -d 'Passphrase source for the station key file: env:NAME or file:PATH (default: prompt)'
+complete -c provctl -n '__provctl_at "batch unseal"' -l pin -x -d 'PIN source for the station token: env:NAME or file:PATH (default: pin-source= or prompt)'
+complete -c provctl -n '__provctl_at "batch unseal"' -l out -r -F -d 'Where to write the key (one FILE)'
+complete -c provctl -n '__provctl_at "batch unseal"' -l out-dir -x -d 'Folder for the keys, each named after its sealed file'
+complete -c provctl -n '__provctl_at "batch unseal"' -l force -d 'Replace existing output files'
+complete -c provctl -n '__provctl_at "batch unseal"' -F
 
 # provctl completion
 complete -c provctl -n '__provctl_at "completion"' -x -a 'bash zsh fish'

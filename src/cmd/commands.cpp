@@ -41,6 +41,12 @@ void register_all(CLI::App& app, Context& ctx) {
     register_registry_export(*reg, ctx);
     register_registry_audit(*reg, ctx);
 
+    auto* batch = app.add_subcommand("batch", "Certificates for many devices at once, with registry rows");
+    batch->require_subcommand(1);
+    register_batch_generate(*batch, ctx);
+    register_batch_sign_csrs(*batch, ctx);
+    register_batch_unseal(*batch, ctx);
+
     register_completion(app, ctx);
 }
 

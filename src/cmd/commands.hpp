@@ -32,6 +32,9 @@ void register_registry_show(CLI::App& group, Context& ctx);
 void register_registry_set_state(CLI::App& group, Context& ctx);
 void register_registry_export(CLI::App& group, Context& ctx);
 void register_registry_audit(CLI::App& group, Context& ctx);
+void register_batch_generate(CLI::App& group, Context& ctx);
+void register_batch_sign_csrs(CLI::App& group, Context& ctx);
+void register_batch_unseal(CLI::App& group, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 
 }  // namespace cmd
