@@ -40,7 +40,8 @@ registry::Certificate active_of(registry::Registry& reg, const std::string& devi
     if (!certs.empty() && certs.back().status == registry::CertStatus::revoked)
         util::fail_input("device " + device_id + " has no active certificate: its last one, " + certs.back().serial +
                          ", is already revoked");
-    util::fail_input("device " + device_id + " has no active certificate to revoke");
+    util::fail_input("device " + device_id + " has no active certificate to revoke" +
+                     (certs.empty() ? std::string() : "; name an older one with --serial"));
 }
 
 }  // namespace

@@ -313,6 +313,17 @@ TEST_P(Revocation, BadInputIsExitTwoWithOneLineNamingIt) {
     r = run({"--json", "registry", "audit", "--verify"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(json::parse(r.out)["entries"].size(), 3u);  // register, issue, crl
+
+    // A device without any certificate has nothing to revoke.
+    {
+        util::SystemClock clock;
+        auto reg = registry::open_registry(backend->url(), clock);
+        registry::Transaction tx(*reg);
+        reg->add_device({"SN-7", "HW-7", "W-1", "C", "B1", "spec-1", registry::State::manufactured}, {"alice", "line-1"});
+        tx.commit();
+    }
+    expect_one_line_error(run({"ca", "revoke", "--device", "SN-7", "--reason", "superseded"}),
+                          "device SN-7 has no active certificate to revoke");
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Revocation, ::testing::Values("sqlite", "postgresql"),
