@@ -41,6 +41,22 @@ _provctl_value() {
         "ca issue-intermediate|--not-after") echo "text" ;;
         "ca issue-intermediate|--out") echo "file" ;;
         "ca issue-intermediate|--chain-out") echo "file" ;;
+        "ca revoke|--device") echo "text" ;;
+        "ca revoke|--serial") echo "text" ;;
+        "ca revoke|--issuer-cert") echo "file" ;;
+        "ca revoke|--reason") echo "text" ;;
+        "ca revoke|--registry") echo "text" ;;
+        "ca revoke|--operator") echo "text" ;;
+        "ca revoke|--station") echo "text" ;;
+        "ca crl|--issuer-cert") echo "file" ;;
+        "ca crl|--issuer-key") echo "text" ;;
+        "ca crl|--issuer-passphrase") echo "text" ;;
+        "ca crl|--issuer-pin") echo "text" ;;
+        "ca crl|--out") echo "file" ;;
+        "ca crl|--next-update") echo "text" ;;
+        "ca crl|--registry") echo "text" ;;
+        "ca crl|--operator") echo "text" ;;
+        "ca crl|--station") echo "text" ;;
         "ca ceremony run|--transcript") echo "file" ;;
         "cert sign-csr|--csr") echo "file" ;;
         "cert sign-csr|--profile") echo "choice device server" ;;
@@ -163,7 +179,7 @@ _provctl_value() {
 _provctl_commands() {
     case "$1" in
         "") echo "ca cert csr id registry batch completion" ;;
-        "ca") echo "init-root issue-intermediate ceremony" ;;
+        "ca") echo "init-root issue-intermediate revoke crl ceremony" ;;
         "ca ceremony") echo "run verify" ;;
         "cert") echo "sign-csr inspect verify" ;;
         "csr") echo "create" ;;
@@ -180,6 +196,8 @@ _provctl_options() {
         "ca") echo "" "$global" ;;
         "ca init-root") echo "--subject --key --key-type --path-len --days --not-before --not-after --out --force --passphrase --pin" "$global" ;;
         "ca issue-intermediate") echo "--subject --key --csr --key-type --passphrase --pin --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --path-len --eku --permit-dns --exclude-dns --permit-dn --exclude-dn --crl-url --ocsp-url --ca-issuers-url --days --not-before --not-after --out --chain-out --force" "$global" ;;
+        "ca revoke") echo "--device --serial --issuer-cert --reason --registry --operator --station" "$global" ;;
+        "ca crl") echo "--issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --out --next-update --registry --operator --station --force" "$global" ;;
         "ca ceremony") echo "" "$global" ;;
         "ca ceremony run") echo "--yes --force --transcript" "$global" ;;
         "ca ceremony verify") echo "" "$global" ;;

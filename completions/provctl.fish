@@ -7,6 +7,8 @@ function __provctl_paths
     echo 'ca'
     echo 'ca init-root'
     echo 'ca issue-intermediate'
+    echo 'ca revoke'
+    echo 'ca crl'
     echo 'ca ceremony'
     echo 'ca ceremony run'
     echo 'ca ceremony verify'
@@ -104,6 +106,38 @@ function __provctl_takes_value
         case 'ca issue-intermediate|--out'
             return 0
         case 'ca issue-intermediate|--chain-out'
+            return 0
+        case 'ca revoke|--device'
+            return 0
+        case 'ca revoke|--serial'
+            return 0
+        case 'ca revoke|--issuer-cert'
+            return 0
+        case 'ca revoke|--reason'
+            return 0
+        case 'ca revoke|--registry'
+            return 0
+        case 'ca revoke|--operator'
+            return 0
+        case 'ca revoke|--station'
+            return 0
+        case 'ca crl|--issuer-cert'
+            return 0
+        case 'ca crl|--issuer-key'
+            return 0
+        case 'ca crl|--issuer-passphrase'
+            return 0
+        case 'ca crl|--issuer-pin'
+            return 0
+        case 'ca crl|--out'
+            return 0
+        case 'ca crl|--next-update'
+            return 0
+        case 'ca crl|--registry'
+            return 0
+        case 'ca crl|--operator'
+            return 0
+        case 'ca crl|--station'
             return 0
         case 'ca ceremony run|--transcript'
             return 0
@@ -385,7 +419,7 @@ complete -c provctl -s v -l verbose -d 'Print extra diagnostics on stderr'
 complete -c provctl -l pkcs11-module -r -F -d 'PKCS#11 module for pkcs11: URIs without module-path (default: $PROVCTL_PKCS11_MODULE)'
 
 # provctl: subcommands
-complete -c provctl -n '__provctl_at ""' -a 'ca' -d 'Certificate authority ceremonies: roots and intermediates'
+complete -c provctl -n '__provctl_at ""' -a 'ca' -d 'Certificate authority ceremonies: roots, intermediates, revocation and CRLs'
 complete -c provctl -n '__provctl_at ""' -a 'cert' -d 'Issue, inspect and verify certificates'
 complete -c provctl -n '__provctl_at ""' -a 'csr' -d 'Make certificate signing requests'
 complete -c provctl -n '__provctl_at ""' -a 'id' -d 'Device IDs with check characters: check and make them'
@@ -396,6 +430,8 @@ complete -c provctl -n '__provctl_at ""' -a 'completion' -d 'Print a shell compl
 # provctl ca: subcommands
 complete -c provctl -n '__provctl_at "ca"' -a 'init-root' -d 'Create a root CA: a new key and its self-signed certificate'
 complete -c provctl -n '__provctl_at "ca"' -a 'issue-intermediate' -d 'Create an issuing CA signed by a root (or another CA)'
+complete -c provctl -n '__provctl_at "ca"' -a 'revoke' -d 'Mark a certificate revoked in the registry (for the next CRL)'
+complete -c provctl -n '__provctl_at "ca"' -a 'crl' -d 'Write a signed CRL of the issuer\'s revoked certificates in the registry'
 complete -c provctl -n '__provctl_at "ca"' -a 'ceremony' -d 'Run and audit ceremonies described in YAML'
 
 # provctl ca init-root
@@ -438,6 +474,28 @@ complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l not-after -x -d
 complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l out -r -F -d 'Where to write the certificate (PEM)'
 complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l chain-out -r -F -d 'Also write the certificate followed by its issuer chain'
 complete -c provctl -n '__provctl_at "ca issue-intermediate"' -l force -d 'Replace existing output files'
+
+# provctl ca revoke
+complete -c provctl -n '__provctl_at "ca revoke"' -l device -x -d 'Revoke this device\'s active certificate'
+complete -c provctl -n '__provctl_at "ca revoke"' -l serial -x -d 'Revoke the certificate with this serial (hex; colons allowed)'
+complete -c provctl -n '__provctl_at "ca revoke"' -l issuer-cert -r -F -d 'With --serial: the issuing CA certificate, needed when the serial is in the registry for more than one issuer'
+complete -c provctl -n '__provctl_at "ca revoke"' -l reason -x -d 'RFC 5280 reason: unspecified, keyCompromise, cACompromise, affiliationChanged, superseded, cessationOfOperation, certificateHold, privilegeWithdrawn, aACompromise'
+complete -c provctl -n '__provctl_at "ca revoke"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
+complete -c provctl -n '__provctl_at "ca revoke"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
+complete -c provctl -n '__provctl_at "ca revoke"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
+
+# provctl ca crl
+complete -c provctl -n '__provctl_at "ca crl"' -l issuer-cert -r -F -d 'The CA certificate the CRL is for (PEM)'
+complete -c provctl -n '__provctl_at "ca crl"' -l issuer-key -x -d 'Its key: file:PATH or a pkcs11: URI'
+complete -c provctl -n '__provctl_at "ca crl"' -l issuer-passphrase -x -d 'Passphrase source for the issuer key file: env:NAME or file:PATH (default: prompt)'
+complete -c provctl -n '__provctl_at "ca crl"' -l issuer-pin -x -d 'PIN source for the issuer token: env:NAME or file:PATH (default: pin-source= or prompt)'
+complete -c provctl -n '__provctl_at "ca crl"' -l allow-extractable -d 'Sign with an issuer token key even if it can be read out of the token (CKA_EXTRACTABLE true or CKA_SENSITIVE false). Dangerous: every copy of such a key can sign as this CA'
+complete -c provctl -n '__provctl_at "ca crl"' -l out -r -F -d 'Where to write the CRL (PEM)'
+complete -c provctl -n '__provctl_at "ca crl"' -l next-update -x -d 'When the next CRL is due, from now: e.g. 12h, 7d, 2w'
+complete -c provctl -n '__provctl_at "ca crl"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
+complete -c provctl -n '__provctl_at "ca crl"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
+complete -c provctl -n '__provctl_at "ca crl"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
+complete -c provctl -n '__provctl_at "ca crl"' -l force -d 'Replace an existing output file'
 
 # provctl ca ceremony: subcommands
 complete -c provctl -n '__provctl_at "ca ceremony"' -a 'run' -d 'Run a root or intermediate CA ceremony described in a YAML file'

@@ -10,10 +10,12 @@ std::string help_footer(const std::string& examples, const std::string& exit_cod
 }
 
 void register_all(CLI::App& app, Context& ctx) {
-    auto* ca = app.add_subcommand("ca", "Certificate authority ceremonies: roots and intermediates");
+    auto* ca = app.add_subcommand("ca", "Certificate authority ceremonies: roots, intermediates, revocation and CRLs");
     ca->require_subcommand(1);
     register_ca_init_root(*ca, ctx);
     register_ca_issue_intermediate(*ca, ctx);
+    register_ca_revoke(*ca, ctx);
+    register_ca_crl(*ca, ctx);
     auto* ceremony = ca->add_subcommand("ceremony", "Run and audit ceremonies described in YAML");
     ceremony->require_subcommand(1);
     register_ca_ceremony_run(*ceremony, ctx);

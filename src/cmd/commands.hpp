@@ -19,6 +19,8 @@ std::string help_footer(const std::string& examples, const std::string& exit_cod
 
 void register_ca_init_root(CLI::App& ca, Context& ctx);
 void register_ca_issue_intermediate(CLI::App& ca, Context& ctx);
+void register_ca_revoke(CLI::App& ca, Context& ctx);
+void register_ca_crl(CLI::App& ca, Context& ctx);
 void register_ca_ceremony_run(CLI::App& ceremony, Context& ctx);
 void register_ca_ceremony_verify(CLI::App& ceremony, Context& ctx);
 void register_cert_sign_csr(CLI::App& cert, Context& ctx);

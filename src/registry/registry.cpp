@@ -232,6 +232,20 @@ void Registry::revoke(const std::string& issuer, const std::string& serial, cons
     append_audit({"revoke", c.device_id, serial, c.fingerprint, reason.empty() ? "unspecified" : reason}, actor);
 }
 
+int64_t Registry::next_crl_number(const std::string& issuer, const Actor& actor) {
+    require_transaction("next_crl_number");
+    if (issuer.empty()) util::fail_input("a CRL number needs an issuer");
+    // Writers are serialised, so nobody else reads the same last number.
+    auto rows = run("SELECT number FROM crl_numbers WHERE issuer = $1", {issuer});
+    int64_t next = rows.empty() ? 1 : number(rows[0][0]) + 1;
+    if (rows.empty())
+        run("INSERT INTO crl_numbers (issuer, number) VALUES ($1, $2)", {issuer, next});
+    else
+        run("UPDATE crl_numbers SET number = $1 WHERE issuer = $2", {next, issuer});
+    append_audit({"crl", "", "", "", "issuer " + issuer + ", CRL number " + std::to_string(next)}, actor);
+    return next;
+}
+
 std::optional<Device> Registry::find_device(const std::string& device_id) {
     auto rows = run(std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE device_id = $1", {device_id});
     if (rows.empty()) return std::nullopt;
@@ -295,6 +309,31 @@ AuditReport Registry::verify_audit() {
 
 bool Registry::serial_in_use(const std::string& issuer, const std::string& serial) {
     return !run("SELECT serial FROM certificates WHERE issuer = $1 AND serial = $2", {issuer, serial}).empty();
+}
+
+std::vector<Certificate> Registry::certificates_with_serial(const std::string& serial) {
+    auto rows = run(std::string("SELECT ") + kCertColumns +
+                        " FROM certificates WHERE serial = $1 ORDER BY created_at, issuer",
+                    {serial});
+    std::vector<Certificate> out;
+    for (const auto& r : rows) out.push_back(cert_row(r));
+    return out;
+}
+
+std::vector<Certificate> Registry::revoked_by(const std::string& issuer) {
+    auto rows = run(std::string("SELECT ") + kCertColumns +
+                        " FROM certificates WHERE issuer = $1 AND status = 'revoked' ORDER BY serial",
+                    {issuer});
+    std::vector<Certificate> out;
+    for (const auto& r : rows) out.push_back(cert_row(r));
+    return out;
+}
+
+std::vector<std::string> Registry::revoking_issuers() {
+    auto rows = run("SELECT DISTINCT issuer FROM certificates WHERE status = 'revoked' ORDER BY issuer", {});
+    std::vector<std::string> out;
+    for (const auto& r : rows) out.push_back(text(r[0]));
+    return out;
 }
 
 Transaction::Transaction(Registry& registry) : registry_(&registry) {

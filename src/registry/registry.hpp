@@ -23,7 +23,7 @@
 namespace registry {
 
 // The newest schema this binary knows; a database with a higher version is refused.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Who did it, from where: recorded in every audit entry.
 struct Actor {
@@ -147,6 +147,9 @@ public:
     void revoke(const std::string& issuer, const std::string& serial, const std::string& reason, const Actor& actor);
     // For events the registry does not model itself (the batch engine's own steps).
     AuditEntry append_audit(const AuditInput& input, const Actor& actor);
+    // The next CRL number of this issuer (1 for its first CRL), strictly
+    // greater than any handed out before; recorded with a "crl" audit entry.
+    int64_t next_crl_number(const std::string& issuer, const Actor& actor);
 
     // Reads.
     std::optional<Device> find_device(const std::string& device_id);
@@ -156,6 +159,12 @@ public:
     std::vector<AuditEntry> audit_entries(const std::string& device_id = {});
     AuditReport verify_audit();
     bool serial_in_use(const std::string& issuer, const std::string& serial);
+    // Every certificate with this serial, whatever its issuer (oldest first).
+    std::vector<Certificate> certificates_with_serial(const std::string& serial);
+    // The revoked certificates of this issuer (exact issuer text), by serial.
+    std::vector<Certificate> revoked_by(const std::string& issuer);
+    // The distinct issuer texts that have revoked certificates, sorted.
+    std::vector<std::string> revoking_issuers();
 
 protected:
     // A value bound to a statement parameter; SQL text is always a constant.

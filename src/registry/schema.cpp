@@ -56,6 +56,13 @@ const std::vector<Migration>& migrations() {
              " entry_hash TEXT NOT NULL UNIQUE)",
              "CREATE INDEX audit_device ON audit (device_id)",
          }},
+        {2,
+         {
+             // The last CRL number each issuer (its subject DN as RFC 4514 text) handed out.
+             "CREATE TABLE crl_numbers ("
+             " issuer TEXT PRIMARY KEY,"
+             " number BIGINT NOT NULL)",
+         }},
     };
     return steps;
 }

@@ -492,3 +492,24 @@ TEST(CaPkcs11, CeremoniesWithTokenKeysVerify) {
     for (const auto& name : list_dir(dir.path()))
         EXPECT_EQ(slurp(dir.file(name)).find("PRIVATE KEY"), std::string::npos) << name;
 }
+
+TEST(CaPkcs11, CrlSignedInsideTheToken) {
+    Token token;
+    TempDir dir;
+    make_token_hierarchy(token, dir.path());
+    auto r = provctl_on(token, {"--json", "ca", "crl", "--issuer-cert", "int.crt", "--issuer-key", key_uri("int-key"),
+                                "--issuer-pin", "env:PROVCTL_TEST_PIN", "--registry", "sqlite:reg.db", "--out", "int.crl"},
+                        dir.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("\"crl_number\": 1"), std::string::npos) << r.out;
+    r = openssl({"crl", "-in", "int.crl", "-CAfile", "int.crt", "-noout", "-verify"}, dir.path());
+    EXPECT_NE((r.out + r.err).find("verify OK"), std::string::npos) << r.out << r.err;
+    // The root's token key is not the intermediate's: refused before signing.
+    r = provctl_on(token, {"ca", "crl", "--issuer-cert", "int.crt", "--issuer-key", key_uri("root-key"), "--issuer-pin",
+                           "env:PROVCTL_TEST_PIN", "--registry", "sqlite:reg.db", "--out", "bad.crl"},
+                   dir.path());
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("does not match"), std::string::npos) << r.err;
+    EXPECT_FALSE(exists(dir.file("bad.crl")));
+    expect_no_private_key_on_disk(dir.path());
+}

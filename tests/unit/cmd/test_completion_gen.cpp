@@ -136,7 +136,8 @@ TEST(CompletionGen, BashCompletesCommandsOptionsAndValues) {
         using V = std::vector<std::string>;
         EXPECT_EQ(bash_complete(script, {"provctl", ""}, with_bc), (V{"ca", "cert", "csr", "id", "registry", "batch", "completion"}));
         EXPECT_EQ(bash_complete(script, {"provctl", "id", ""}, with_bc), (V{"check", "next"}));
-        EXPECT_EQ(bash_complete(script, {"provctl", "ca", ""}, with_bc), (V{"init-root", "issue-intermediate", "ceremony"}));
+        EXPECT_EQ(bash_complete(script, {"provctl", "ca", ""}, with_bc),
+                  (V{"init-root", "issue-intermediate", "revoke", "crl", "ceremony"}));
         EXPECT_EQ(bash_complete(script, {"provctl", "registry", "list", "--state", "re"}, with_bc),
                   (V{"returned", "refurbished", "retired"}));
         EXPECT_EQ(bash_complete(script, {"provctl", "--json", "cert", "ins"}, with_bc), (V{"inspect"}));
