@@ -513,3 +513,32 @@ TEST(CaPkcs11, CrlSignedInsideTheToken) {
     EXPECT_FALSE(exists(dir.file("bad.crl")));
     expect_no_private_key_on_disk(dir.path());
 }
+
+TEST(CaPkcs11, BatchSignedInsideTheTokenFromSeveralThreads) {
+    Token token;
+    TempDir dir;
+    make_token_hierarchy(token, dir.path());
+    auto r = openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "station.key", "-out", "station.crt",
+                      "-subj", "/CN=Station", "-days", "30"},
+                     dir.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = provctl_on(token, {"--json", "batch", "generate", "--count", "40", "--id-template", "SN-{seq:08}{check}",
+                           "--issuer-cert", "int.crt", "--issuer-key", key_uri("int-key"), "--issuer-pin",
+                           "env:PROVCTL_TEST_PIN", "--chain", "root.crt", "--recipient", "station.crt", "--jobs", "4",
+                           "--out", "b1", "--batch-id", "T1", "--registry", "sqlite:reg.db"},
+                   dir.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("\"issued\": 40"), std::string::npos) << r.out;
+    std::vector<std::string> verify{"verify", "-CAfile", "root.crt", "-untrusted", "int.crt"};
+    for (const auto& name : list_dir(dir.file("b1/devices")))
+        if (name.size() > 4 && name.compare(name.size() - 4, 4, ".crt") == 0) verify.push_back("b1/devices/" + name);
+    ASSERT_EQ(verify.size(), 45u);
+    r = openssl(verify, dir.path());
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    // An RSA station receives the keys by key transport; openssl opens them.
+    r = openssl({"cms", "-decrypt", "-inform", "DER", "-in", "b1/devices/SN-00000001Y.key.p7m", "-recip",
+                 "station.crt", "-inkey", "station.key", "-out", "dev.key"},
+                dir.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(openssl({"pkey", "-in", "dev.key", "-check", "-noout"}, dir.path()).exit_code, 0);
+}
