@@ -95,10 +95,15 @@ void write_file_now(const std::string& path, const std::string& data, mode_t mod
 }
 
 void write_new_file(const std::string& path, const std::string& data, mode_t mode) {
-    // Unlinked first so the mode is this one, not a leftover's.
-    ::unlink(path.c_str());
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    // No unlink first: it takes the folder's lock, which every thread creating
+    // files there waits for. A leftover's mode is reset with fchmod instead.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd < 0) util::fail_op(path + ": cannot write: " + why());
+    if (::fchmod(fd, mode) != 0) {
+        std::string reason = why();
+        ::close(fd);
+        util::fail_op(path + ": cannot write: " + reason);
+    }
     const char* p = data.data();
     size_t left = data.size();
     while (left > 0) {
