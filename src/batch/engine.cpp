@@ -53,6 +53,7 @@ struct Slot {
 struct Worker {
     pki::DeviceCertTemplate::Signer signer;
     std::optional<pki::KeyGenerator> keys;
+    std::unique_ptr<pki::KeySealer::Session> sealing;
 };
 
 class Engine {
@@ -146,8 +147,9 @@ private:
 
         unsigned jobs = req_.jobs == 0 ? 1 : req_.jobs;
         for (unsigned j = 0; j < jobs; ++j) {
-            workers_.push_back(Worker{pki::DeviceCertTemplate::Signer(*template_), std::nullopt});
+            workers_.push_back(Worker{pki::DeviceCertTemplate::Signer(*template_), std::nullopt, nullptr});
             if (!req_.from_csrs) workers_.back().keys.emplace(req_.key_type);
+            if (sealer_) workers_.back().sealing = std::make_unique<pki::KeySealer::Session>(*sealer_);
         }
         result_.planned = req_.plan->size();
         result_.key_format = req_.from_csrs ? "none" : sealed() ? "cms" : "pkcs8-pem";
@@ -242,7 +244,7 @@ private:
         if (key) {
             std::string pkcs8 = pkcs8_->pem(key.get());
             try {
-                write_new_file(path(key_file(id, sealed())), sealed() ? sealer_->seal(pkcs8) : pkcs8, 0600);
+                write_new_file(path(key_file(id, sealed())), sealed() ? w.sealing->seal(pkcs8) : pkcs8, 0600);
             } catch (...) {
                 OPENSSL_cleanse(pkcs8.data(), pkcs8.size());
                 throw;

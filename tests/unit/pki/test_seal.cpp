@@ -66,6 +66,29 @@ TEST(Seal, RoundTripsForEcAndRsaRecipients) {
     }
 }
 
+TEST(Seal, SessionsOfEcRecipientsAssembleCmsThatOpenSslOpens) {
+    TempDir dir;
+    for (KeyType type : {KeyType::ec_p256, KeyType::ec_p384, KeyType::rsa_3072}) {
+        Station s = make_station(dir, type, 0);
+        KeySealer sealer(s.path);
+        EXPECT_EQ(sealer.fast_ec(), type != KeyType::rsa_3072);
+        KeySealer::Session session(sealer);
+        // Past one agreement's lifetime, so a rekey happens in the middle.
+        std::string first;
+        for (int i = 0; i < KeySealer::kSessionSeals + 3; ++i) {
+            std::string secret = "key number " + std::to_string(i);
+            std::string sealed = session.seal(secret);
+            if (i == 0) first = sealed;
+            if (i % 97 == 0 || i >= KeySealer::kSessionSeals - 1) {
+                ASSERT_EQ(unseal(sealed, s.cert.get(), s.key.get(), "k.p7m"), secret) << i;
+            }
+        }
+        EXPECT_EQ(unseal(first, s.cert.get(), s.key.get(), "k.p7m"), "key number 0");
+        Station other = make_station(dir, type, 0);
+        EXPECT_THROW(unseal(first, other.cert.get(), other.key.get(), "k.p7m"), util::Error);
+    }
+}
+
 TEST(Seal, RefusesRecipientsThatCannotEncrypt) {
     TempDir dir;
     Station sig_only = make_station(dir, KeyType::ec_p256, KU_DIGITAL_SIGNATURE);
