@@ -322,12 +322,11 @@ private:
                 if (!req_.from_csrs) remove_file(path(key_file(id, sealed())));
                 continue;
             }
-            reg.add_device({id, s.planned.hardware_serial, req_.sku, req_.hw_revision, req_.batch_id,
-                            req_.spec_version, registry::State::manufactured},
-                           req_.actor);
-            reg.add_certificate({id, template_->issuer_text(), s.serial, s.fingerprint, template_->not_before(),
-                                 s.not_after, s.pem},
-                                req_.actor);
+            reg.add_device_with_certificate({id, s.planned.hardware_serial, req_.sku, req_.hw_revision, req_.batch_id,
+                                             req_.spec_version, registry::State::manufactured},
+                                            {id, template_->issuer_text(), s.serial, s.fingerprint,
+                                             template_->not_before(), s.not_after, s.pem},
+                                            req_.actor);
         }
         tx.commit();
     }

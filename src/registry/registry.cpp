@@ -201,6 +201,23 @@ void Registry::add_certificate(const NewCertificate& c, const Actor& actor) {
     append_audit({"issue", c.device_id, c.serial, c.fingerprint, detail}, actor);
 }
 
+void Registry::add_device_with_certificate(const NewDevice& d, const NewCertificate& c, const Actor& actor) {
+    require_transaction("add_device_with_certificate");
+    if (d.device_id.empty() || c.device_id != d.device_id)
+        util::fail_op("registry: a new device's certificate must name the device");
+    int64_t now = clock_->now();
+    run(std::string("INSERT INTO devices (") + kDeviceColumns +
+            ") VALUES ($1, $2, $3, $4, $5, $6, NULL, 0, $7, $8, $9, $10, $10)",
+        {d.device_id, d.hardware_uid, d.sku, d.hw_revision, d.batch, to_string(d.state), d.spec_version,
+         actor.station, actor.operator_name, now});
+    append_audit({"register", d.device_id, "", "", "batch " + d.batch + ", sku " + d.sku + ", state " + to_string(d.state)},
+                 actor);
+    run(std::string("INSERT INTO certificates (") + kCertColumns +
+            ") VALUES ($1, $2, $3, $4, $5, $6, 'active', NULL, NULL, $7, $8)",
+        {c.issuer, c.serial, c.fingerprint, c.device_id, c.not_before, c.not_after, c.pem, now});
+    append_audit({"issue", c.device_id, c.serial, c.fingerprint, "issuer " + c.issuer}, actor);
+}
+
 StateChange Registry::set_state(const std::string& device_id, State to, const std::string& reason, const Actor& actor) {
     require_transaction("set_state");
     auto d = find_device(device_id);

@@ -142,6 +142,11 @@ public:
     void add_device(const NewDevice& device, const Actor& actor);
     // Stores the certificate as active; the device's previous active one becomes superseded.
     void add_certificate(const NewCertificate& cert, const Actor& actor);
+    // A new device with its first certificate, for callers that have just
+    // seen, under this transaction, that the device is absent (the batch
+    // engine): two inserts and their audit entries, no look-ups. The unique
+    // indexes still refuse a duplicate device, serial or fingerprint.
+    void add_device_with_certificate(const NewDevice& device, const NewCertificate& cert, const Actor& actor);
     // Exit 2 naming the current state and the allowed next states when not allowed.
     StateChange set_state(const std::string& device_id, State to, const std::string& reason, const Actor& actor);
     void revoke(const std::string& issuer, const std::string& serial, const std::string& reason, const Actor& actor);

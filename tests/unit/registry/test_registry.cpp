@@ -346,3 +346,31 @@ TYPED_TEST(RegistryTest, ConcurrentIssuanceForOneDeviceLeavesOneActive) {
               1);
     EXPECT_TRUE(r->verify_audit().ok());
 }
+
+TYPED_TEST(RegistryTest, ADeviceWithItsFirstCertificateInOneStepStillMeetsTheConstraints) {
+    auto r = this->open();
+    {
+        registry::Transaction tx(*r);
+        r->add_device_with_certificate(this->device("SN-1"), this->cert("SN-1", "0A"), this->actor);
+        tx.commit();
+    }
+    auto certs = r->certificates_of("SN-1");
+    ASSERT_EQ(certs.size(), 1u);
+    EXPECT_EQ(certs[0].status, registry::CertStatus::active);
+    EXPECT_EQ(r->find_device("SN-1")->hardware_uid, "HW-SN-1");
+    auto audit = r->audit_entries("SN-1");
+    ASSERT_EQ(audit.size(), 2u);
+    EXPECT_EQ(audit[0].action, "register");
+    EXPECT_EQ(audit[1].action, "issue");
+    EXPECT_EQ(audit[1].serial, "0A");
+    EXPECT_TRUE(r->verify_audit().ok());
+    // No look-ups, but the database's unique keys: the same device, or the same serial, is refused.
+    for (const auto& [id, serial] : {std::pair<std::string, std::string>{"SN-1", "0B"}, {"SN-2", "0A"}}) {
+        registry::Transaction tx(*r);
+        EXPECT_THROW(r->add_device_with_certificate(this->device(id), this->cert(id, serial), this->actor),
+                     registry::ConstraintViolation)
+            << id << " " << serial;
+    }
+    EXPECT_FALSE(r->find_device("SN-2"));
+    EXPECT_EQ(r->audit_entries().size(), 2u);
+}
