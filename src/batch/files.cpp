@@ -60,33 +60,37 @@ std::optional<std::string> read_if_exists(const std::string& path) {
     return s.str();
 }
 
-void write_file_now(const std::string& path, const std::string& data, mode_t mode) {
-    auto slash = path.rfind('/');
-    std::string temp = path.substr(0, slash + 1) + ".tmp-" + path.substr(slash + 1);
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0) util::fail_op(path + ": cannot write: " + why());
+// Writes `data` to `file` (created or truncated, mode reset with fchmod so a
+// leftover's permissions never survive), closes it; on any error removes
+// `file` and fails naming `shown`.
+static void write_whole(const std::string& file, const std::string& shown, const std::string& data, mode_t mode) {
+    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0) util::fail_op(shown + ": cannot write: " + why());
+    std::string reason;
+    if (::fchmod(fd, mode) != 0) reason = why();
     const char* p = data.data();
     size_t left = data.size();
-    while (left > 0) {
+    while (reason.empty() && left > 0) {
         ssize_t n = ::write(fd, p, left);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
-            std::string reason = n < 0 ? why() : "short write";
-            ::close(fd);
-            ::unlink(temp.c_str());
-            util::fail_op(path + ": cannot write: " + reason);
+            reason = n < 0 ? why() : "short write";
+            break;
         }
         p += n;
         left -= static_cast<size_t>(n);
     }
-    // A file that existed with other permissions keeps none of them: fchmod, not umask.
-    int chmod_rc = ::fchmod(fd, mode);
-    std::string chmod_reason = chmod_rc != 0 ? why() : "";
-    if (::close(fd) != 0 || chmod_rc != 0) {
-        std::string reason = chmod_rc != 0 ? chmod_reason : why();
-        ::unlink(temp.c_str());
-        util::fail_op(path + ": cannot write: " + reason);
+    if (::close(fd) != 0 && reason.empty()) reason = why();
+    if (!reason.empty()) {
+        ::unlink(file.c_str());
+        util::fail_op(shown + ": cannot write: " + reason);
     }
+}
+
+void write_file_now(const std::string& path, const std::string& data, mode_t mode) {
+    auto slash = path.rfind('/');
+    std::string temp = path.substr(0, slash + 1) + ".tmp-" + path.substr(slash + 1);
+    write_whole(temp, path, data, mode);
     if (::rename(temp.c_str(), path.c_str()) != 0) {
         std::string reason = why();
         ::unlink(temp.c_str());
@@ -94,36 +98,9 @@ void write_file_now(const std::string& path, const std::string& data, mode_t mod
     }
 }
 
-void write_new_file(const std::string& path, const std::string& data, mode_t mode) {
-    // No unlink first: it takes the folder's lock, which every thread creating
-    // files there waits for. A leftover's mode is reset with fchmod instead.
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0) util::fail_op(path + ": cannot write: " + why());
-    if (::fchmod(fd, mode) != 0) {
-        std::string reason = why();
-        ::close(fd);
-        util::fail_op(path + ": cannot write: " + reason);
-    }
-    const char* p = data.data();
-    size_t left = data.size();
-    while (left > 0) {
-        ssize_t n = ::write(fd, p, left);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            std::string reason = n < 0 ? why() : "short write";
-            ::close(fd);
-            ::unlink(path.c_str());
-            util::fail_op(path + ": cannot write: " + reason);
-        }
-        p += n;
-        left -= static_cast<size_t>(n);
-    }
-    if (::close(fd) != 0) {
-        std::string reason = why();
-        ::unlink(path.c_str());
-        util::fail_op(path + ": cannot write: " + reason);
-    }
-}
+// No unlink first: it takes the folder's lock, which every thread creating
+// files there waits for.
+void write_new_file(const std::string& path, const std::string& data, mode_t mode) { write_whole(path, path, data, mode); }
 
 void remove_file(const std::string& path) { ::unlink(path.c_str()); }
 

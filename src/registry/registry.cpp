@@ -170,11 +170,7 @@ AuditEntry Registry::append_audit(const AuditInput& input, const Actor& actor) {
     return e;
 }
 
-void Registry::add_device(const NewDevice& d, const Actor& actor) {
-    require_transaction("add_device");
-    if (d.device_id.empty()) util::fail_input("a device needs a device ID");
-    if (auto existing = find_device(d.device_id))
-        util::fail_input("device " + d.device_id + " is already in the registry (" + to_string(existing->state) + ")");
+void Registry::insert_device(const NewDevice& d, const Actor& actor) {
     int64_t now = clock_->now();
     run(std::string("INSERT INTO devices (") + kDeviceColumns +
             ") VALUES ($1, $2, $3, $4, $5, $6, NULL, 0, $7, $8, $9, $10, $10)",
@@ -182,6 +178,20 @@ void Registry::add_device(const NewDevice& d, const Actor& actor) {
          actor.station, actor.operator_name, now});
     append_audit({"register", d.device_id, "", "", "batch " + d.batch + ", sku " + d.sku + ", state " + to_string(d.state)},
                  actor);
+}
+
+void Registry::insert_certificate(const NewCertificate& c) {
+    run(std::string("INSERT INTO certificates (") + kCertColumns +
+            ") VALUES ($1, $2, $3, $4, $5, $6, 'active', NULL, NULL, $7, $8)",
+        {c.issuer, c.serial, c.fingerprint, c.device_id, c.not_before, c.not_after, c.pem, clock_->now()});
+}
+
+void Registry::add_device(const NewDevice& d, const Actor& actor) {
+    require_transaction("add_device");
+    if (d.device_id.empty()) util::fail_input("a device needs a device ID");
+    if (auto existing = find_device(d.device_id))
+        util::fail_input("device " + d.device_id + " is already in the registry (" + to_string(existing->state) + ")");
+    insert_device(d, actor);
 }
 
 void Registry::add_certificate(const NewCertificate& c, const Actor& actor) {
@@ -193,9 +203,7 @@ void Registry::add_certificate(const NewCertificate& c, const Actor& actor) {
         util::fail_input("a certificate with fingerprint " + c.fingerprint + " is already in the registry");
     auto old = run("SELECT serial FROM certificates WHERE device_id = $1 AND status = 'active'", {c.device_id});
     run("UPDATE certificates SET status = 'superseded' WHERE device_id = $1 AND status = 'active'", {c.device_id});
-    run(std::string("INSERT INTO certificates (") + kCertColumns +
-            ") VALUES ($1, $2, $3, $4, $5, $6, 'active', NULL, NULL, $7, $8)",
-        {c.issuer, c.serial, c.fingerprint, c.device_id, c.not_before, c.not_after, c.pem, clock_->now()});
+    insert_certificate(c);
     std::string detail = "issuer " + c.issuer;
     if (!old.empty()) detail += ", supersedes " + text(old[0][0]);
     append_audit({"issue", c.device_id, c.serial, c.fingerprint, detail}, actor);
@@ -205,16 +213,8 @@ void Registry::add_device_with_certificate(const NewDevice& d, const NewCertific
     require_transaction("add_device_with_certificate");
     if (d.device_id.empty() || c.device_id != d.device_id)
         util::fail_op("registry: a new device's certificate must name the device");
-    int64_t now = clock_->now();
-    run(std::string("INSERT INTO devices (") + kDeviceColumns +
-            ") VALUES ($1, $2, $3, $4, $5, $6, NULL, 0, $7, $8, $9, $10, $10)",
-        {d.device_id, d.hardware_uid, d.sku, d.hw_revision, d.batch, to_string(d.state), d.spec_version,
-         actor.station, actor.operator_name, now});
-    append_audit({"register", d.device_id, "", "", "batch " + d.batch + ", sku " + d.sku + ", state " + to_string(d.state)},
-                 actor);
-    run(std::string("INSERT INTO certificates (") + kCertColumns +
-            ") VALUES ($1, $2, $3, $4, $5, $6, 'active', NULL, NULL, $7, $8)",
-        {c.issuer, c.serial, c.fingerprint, c.device_id, c.not_before, c.not_after, c.pem, now});
+    insert_device(d, actor);
+    insert_certificate(c);
     append_audit({"issue", c.device_id, c.serial, c.fingerprint, "issuer " + c.issuer}, actor);
 }
 

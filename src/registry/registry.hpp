@@ -192,6 +192,9 @@ protected:
 private:
     friend class Transaction;
     void require_transaction(const char* what) const;
+    // The row and its "register" audit entry; the certificate row alone.
+    void insert_device(const NewDevice& d, const Actor& actor);
+    void insert_certificate(const NewCertificate& c);
     Device device_row(const Row& r) const;
     Certificate cert_row(const Row& r) const;
     AuditEntry audit_row(const Row& r) const;
