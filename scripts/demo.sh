@@ -1,7 +1,8 @@
 #!/bin/sh
 # The main job on embedded defaults: a root and an intermediate ceremony from
 # the example ceremony files (encrypted key files, hash-chained transcripts), a device key and CSR, a device certificate issued from
-# the CSR, inspected and verified. Works in a fresh folder (default: demo-out).
+# the CSR, inspected and verified; then a batch of devices with sealed keys in a SQLite registry,
+# one revocation and a CRL. Works in a fresh folder (default: demo-out).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${PROVCTL:-$root/build/provctl}
@@ -45,4 +46,40 @@ step "verify"
 
 step "independent check with openssl"
 openssl verify -x509_strict -purpose sslclient -CAfile root.crt -untrusted widgets.crt device.crt
+
+step "a batch of 1000 devices: keys sealed to the station, registry rows, mapping files"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout station.key -out station.crt \
+  -subj "/CN=Demo Station" -days 30 2>/dev/null
+"$bin" batch generate --count 1000 --id-template 'SN-{seq:08}{check}' \
+  --issuer-cert widgets.crt --issuer-key file:widgets.key --issuer-passphrase env:INT_PASS \
+  --chain root.crt --recipient station.crt --days 365 --out batch-1 --batch-id DEMO-1 --registry sqlite:registry.db
+head -3 batch-1/mapping.csv
+
+step "the same command again: nothing to do"
+"$bin" batch generate --count 1000 --id-template 'SN-{seq:08}{check}' \
+  --issuer-cert widgets.crt --issuer-key file:widgets.key --issuer-passphrase env:INT_PASS \
+  --chain root.crt --recipient station.crt --days 365 --out batch-1 --batch-id DEMO-1 --registry sqlite:registry.db
+
+step "the station opens one sealed key; openssl agrees it belongs to the certificate"
+"$bin" batch unseal batch-1/devices/SN-00000001Y.key.p7m --recipient-cert station.crt \
+  --recipient-key file:station.key --out SN-00000001Y.key.pem
+openssl pkey -in SN-00000001Y.key.pem -pubout > key.pub
+openssl x509 -in batch-1/devices/SN-00000001Y.crt -pubkey -noout > cert.pub
+cmp key.pub cert.pub && echo "SN-00000001Y: the unsealed key is the certificate's"
+openssl verify -CAfile root.crt -untrusted widgets.crt batch-1/devices/SN-00000001Y.crt
+
+step "revoke one device, publish a CRL, and the device no longer verifies"
+"$bin" ca revoke --device SN-00000002W --reason keyCompromise --registry sqlite:registry.db
+"$bin" ca crl --issuer-cert widgets.crt --issuer-key file:widgets.key --issuer-passphrase env:INT_PASS \
+  --registry sqlite:registry.db --out widgets.crl
+"$bin" ca crl --issuer-cert root.crt --issuer-key file:root.key --issuer-passphrase env:ROOT_PASS \
+  --registry sqlite:registry.db --out root.crl
+openssl crl -in widgets.crl -CAfile widgets.crt -noout -verify
+"$bin" cert verify --cert batch-1/devices/SN-00000001Y.crt --untrusted widgets.crt --trust root.crt \
+  --crl widgets.crl --crl root.crl
+rc=0
+"$bin" cert verify --cert batch-1/devices/SN-00000002W.crt --untrusted widgets.crt --trust root.crt \
+  --crl widgets.crl --crl root.crl || rc=$?
+[ "$rc" -eq 3 ] || { echo "expected exit 3 for the revoked device, got $rc" >&2; exit 1; }
+"$bin" registry audit --verify --registry sqlite:registry.db | tail -1
 printf '\nDemo outputs are in %s\n' "$(pwd)"
