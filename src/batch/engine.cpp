@@ -171,6 +171,7 @@ private:
         auto& reg = *req_.registry;
         for (auto& s : chunk) {
             const std::string& id = s.planned.device_id;
+            if (!reg.device_exists(id)) continue;
             auto dev = reg.find_device(id);
             if (!dev) continue;
             if (dev->batch != req_.batch_id) {
@@ -315,23 +316,25 @@ private:
             if (s.outcome != Outcome::issue) continue;
             const std::string& id = s.planned.device_id;
             // Checked again under the writer lock: another station may have won the race.
-            if (auto dev = reg.find_device(id)) {
+            if (!reg.device_exists(id)) {
+                reg.add_device_with_certificate({id, s.planned.hardware_serial, req_.sku, req_.hw_revision,
+                                                 req_.batch_id, req_.spec_version, registry::State::manufactured},
+                                                {id, template_->issuer_text(), s.serial, s.fingerprint,
+                                                 template_->not_before(), s.not_after, s.pem},
+                                                req_.actor);
+            } else if (auto dev = reg.find_device(id)) {
                 conflict(s, "registered meanwhile by station " + dev->station + " in batch " + dev->batch +
                                 "; this station's certificate was discarded");
                 remove_file(path(cert_file(id)));
                 if (!req_.from_csrs) remove_file(path(key_file(id, sealed())));
-                continue;
             }
-            reg.add_device_with_certificate({id, s.planned.hardware_serial, req_.sku, req_.hw_revision, req_.batch_id,
-                                             req_.spec_version, registry::State::manufactured},
-                                            {id, template_->issuer_text(), s.serial, s.fingerprint,
-                                             template_->not_before(), s.not_after, s.pem},
-                                            req_.actor);
         }
         tx.commit();
     }
 
     void record(const std::vector<Slot>& chunk) {
+        // One write per chunk and file, not one per device.
+        std::string csv, jsonl;
         for (const auto& s : chunk) {
             const std::string& id = s.planned.device_id;
             if (s.outcome == Outcome::conflict) {
@@ -342,7 +345,7 @@ private:
             ++(s.outcome == Outcome::issue ? result_.issued : result_.present);
             std::string key = req_.from_csrs ? "" : key_file(id, sealed());
             std::string not_after = util::format_rfc3339(s.not_after);
-            csv_->write(csv_field(id) + "," + csv_field(s.planned.hardware_serial) + "," + s.serial + "," +
+            csv += (csv_field(id) + "," + csv_field(s.planned.hardware_serial) + "," + s.serial + "," +
                         s.fingerprint + "," + not_after + "," + cert_file(id) + "," + key + "," + result_.chain_file +
                         "\n");
             nlohmann::json line = {
@@ -356,8 +359,11 @@ private:
                 {"key_file", key.empty() ? nlohmann::json(nullptr) : nlohmann::json(key)},
                 {"chain_file", result_.chain_file},
             };
-            jsonl_->write(line.dump() + "\n");
+            jsonl += line.dump();
+            jsonl += '\n';
         }
+        csv_->write(csv);
+        jsonl_->write(jsonl);
     }
 
     const Request& req_;

@@ -269,6 +269,10 @@ std::optional<Device> Registry::find_device(const std::string& device_id) {
     return device_row(rows[0]);
 }
 
+bool Registry::device_exists(const std::string& device_id) {
+    return !run("SELECT 1 FROM devices WHERE device_id = $1", {device_id}).empty();
+}
+
 std::vector<Device> Registry::list_devices(const DeviceFilter& f) {
     // Constant SQL: an empty filter value matches everything.
     auto rows = run(std::string("SELECT ") + kDeviceColumns +

@@ -158,6 +158,8 @@ public:
 
     // Reads.
     std::optional<Device> find_device(const std::string& device_id);
+    // The cheap question before find_device: is the ID taken at all?
+    bool device_exists(const std::string& device_id);
     std::vector<Device> list_devices(const DeviceFilter& filter);
     std::vector<Certificate> certificates_of(const std::string& device_id);
     // Oldest first; all entries when device_id is empty.

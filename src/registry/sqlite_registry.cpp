@@ -2,6 +2,7 @@
 // BEGIN IMMEDIATE (the write lock is taken before anything is read).
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "registry/engines.hpp"
 #include "registry/handles.hpp"
@@ -30,7 +31,8 @@ public:
 
 protected:
     std::vector<Row> run(const std::string& sql, const std::vector<Value>& params) override {
-        sqlite3_stmt* stmt = prepared(sql);
+        Prepared& prep = prepared(sql);
+        sqlite3_stmt* stmt = prep.stmt.get();
         // Reset on every way out, so no statement keeps a read open between calls.
         struct Reset {
             sqlite3_stmt* s;
@@ -40,7 +42,7 @@ protected:
             }
         } reset{stmt};
         for (size_t i = 0; i < params.size(); ++i) {
-            int index = sqlite3_bind_parameter_index(stmt, ("$" + std::to_string(i + 1)).c_str());
+            int index = i + 1 < prep.index.size() ? prep.index[i + 1] : 0;
             if (index == 0) continue;
             int rc = SQLITE_OK;
             if (const auto* n = std::get_if<int64_t>(&params[i]))
@@ -81,13 +83,26 @@ protected:
 private:
     // SQL text is constant, so statements are prepared once per connection:
     // a batch runs the same few statements millions of times.
-    sqlite3_stmt* prepared(const std::string& sql) {
+    struct Prepared {
+        SqliteStmt stmt;
+        std::vector<int> index;  // index[N]: SQLite's index of parameter $N, 0 when unused
+    };
+
+    Prepared& prepared(const std::string& sql) {
         auto it = statements_.find(sql);
-        if (it != statements_.end()) return it->second.get();
+        if (it != statements_.end()) return it->second;
         sqlite3_stmt* raw = nullptr;
         if (sqlite3_prepare_v2(db_.get(), sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)
             fail();
-        return statements_.emplace(sql, SqliteStmt(raw)).first->second.get();
+        Prepared p{SqliteStmt(raw), {}};
+        for (int i = 1; i <= sqlite3_bind_parameter_count(raw); ++i) {
+            const char* name = sqlite3_bind_parameter_name(raw, i);
+            if (name == nullptr || name[0] != '$') continue;
+            size_t n = std::stoul(name + 1);
+            if (p.index.size() <= n) p.index.resize(n + 1, 0);
+            p.index[n] = i;
+        }
+        return statements_.emplace(sql, std::move(p)).first->second;
     }
 
     [[noreturn]] void fail() {
@@ -98,7 +113,7 @@ private:
     }
 
     SqliteDb db_;
-    std::unordered_map<std::string, SqliteStmt> statements_;  // declared after db_: finalized first
+    std::unordered_map<std::string, Prepared> statements_;  // declared after db_: finalized first
 };
 
 }  // namespace
