@@ -7,6 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include <openssl/crypto.h>
+
+#include "util/ossl.hpp"
+
 namespace pki::der {
 
 // Bytes are kept in std::string: cheap to append and to hand to BIOs.
@@ -26,6 +30,17 @@ std::optional<Element> read(std::string_view in);
 // The subjectPublicKey bits of a DER SubjectPublicKeyInfo (what RFC 5280's
 // method 1 key identifier hashes); nullopt when it is not one.
 std::optional<std::string_view> spki_key_bits(std::string_view spki);
+
+// The DER of an OpenSSL object through its i2d function; throws naming `what`.
+template <typename T, int (*I2d)(const T*, unsigned char**)>
+std::string encode(const T* value, const char* what) {
+    unsigned char* buf = nullptr;
+    int len = I2d(value, &buf);
+    if (len <= 0) util::throw_openssl(std::string("cannot encode ") + what);
+    std::string out(reinterpret_cast<char*>(buf), static_cast<size_t>(len));
+    OPENSSL_free(buf);
+    return out;
+}
 
 // PEM with 64-column base64 lines ("CERTIFICATE", "PRIVATE KEY").
 std::string pem(std::string_view label, std::string_view der);

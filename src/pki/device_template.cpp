@@ -15,16 +15,6 @@ namespace pki {
 
 namespace {
 
-template <typename T, int (*I2d)(const T*, unsigned char**)>
-std::string encode(const T* value, const char* what) {
-    unsigned char* buf = nullptr;
-    int len = I2d(value, &buf);
-    if (len <= 0) util::throw_openssl(std::string("cannot encode ") + what);
-    std::string out(reinterpret_cast<char*>(buf), static_cast<size_t>(len));
-    OPENSSL_free(buf);
-    return out;
-}
-
 const std::string kSanPrefix = "urn:dev:serial:";
 
 std::string cn_rdn(const std::string& id) {
@@ -44,22 +34,14 @@ std::string ski_extension(std::string_view spki) {
                               der::tlv(0x04, der::tlv(0x04, std::string(digest.begin(), digest.end()))));
 }
 
-std::string encoded_point(const EVP_PKEY* key) {
-    unsigned char point[256];
-    size_t len = 0;
-    if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, sizeof point, &len) != 1)
-        return {};
-    return std::string(reinterpret_cast<char*>(point), len);
-}
-
 }  // namespace
 
-std::string spki_der(const EVP_PKEY* key) { return encode<EVP_PKEY, i2d_PUBKEY>(key, "public key"); }
+std::string spki_der(const EVP_PKEY* key) { return der::encode<EVP_PKEY, i2d_PUBKEY>(key, "public key"); }
 
 EcSpkiEncoder::EcSpkiEncoder(const EVP_PKEY* sample) {
     if (EVP_PKEY_get_base_id(sample) != EVP_PKEY_EC) return;
     std::string spki = spki_der(sample);
-    std::string point = encoded_point(sample);
+    std::string point = encoded_public_point(sample);
     auto bits = der::spki_key_bits(spki);
     if (point.empty() || !bits || *bits != point || spki.size() <= point.size()) return;
     prefix_ = spki.substr(0, spki.size() - point.size());
@@ -67,7 +49,7 @@ EcSpkiEncoder::EcSpkiEncoder(const EVP_PKEY* sample) {
 }
 
 std::string EcSpkiEncoder::encode(const EVP_PKEY* key) const {
-    std::string point = encoded_point(key);
+    std::string point = encoded_public_point(key);
     if (point.size() != point_len_) return spki_der(key);  // another curve: the slow, general way
     return prefix_ + point;
 }
@@ -98,17 +80,17 @@ DeviceCertTemplate::DeviceCertTemplate(const DeviceTemplateSpec& spec, const EVP
     cs.san.push_back({SubjectAltName::Kind::uri, kSanPrefix + sample_id});
     util::X509Ptr ref = build_certificate(cs, spec.issuer, spec.issuer_key, nullptr);
 
-    sigalg_ = encode<X509_ALGOR, i2d_X509_ALGOR>(X509_get0_tbs_sigalg(ref.get()), "signature algorithm");
-    issuer_ = encode<X509_NAME, i2d_X509_NAME>(X509_get_issuer_name(ref.get()), "issuer name");
-    validity_ = der::tlv(0x30, encode<ASN1_TIME, i2d_ASN1_TIME>(X509_get0_notBefore(ref.get()), "not_before") +
-                                   encode<ASN1_TIME, i2d_ASN1_TIME>(X509_get0_notAfter(ref.get()), "not_after"));
-    std::string prefix_der = encode<X509_NAME, i2d_X509_NAME>(prefix.get(), "subject");
+    sigalg_ = der::encode<X509_ALGOR, i2d_X509_ALGOR>(X509_get0_tbs_sigalg(ref.get()), "signature algorithm");
+    issuer_ = der::encode<X509_NAME, i2d_X509_NAME>(X509_get_issuer_name(ref.get()), "issuer name");
+    validity_ = der::tlv(0x30, der::encode<ASN1_TIME, i2d_ASN1_TIME>(X509_get0_notBefore(ref.get()), "not_before") +
+                                   der::encode<ASN1_TIME, i2d_ASN1_TIME>(X509_get0_notAfter(ref.get()), "not_after"));
+    std::string prefix_der = der::encode<X509_NAME, i2d_X509_NAME>(prefix.get(), "subject");
     subject_rdns_ = std::string(der::read(prefix_der)->content);
     for (int i = 0; i < X509_get_ext_count(ref.get()); ++i) {
         X509_EXTENSION* ext = X509_get_ext(ref.get(), i);
         int nid = OBJ_obj2nid(X509_EXTENSION_get_object(ext));
         Part part = nid == NID_subject_alt_name ? Part::san : nid == NID_subject_key_identifier ? Part::ski : Part::fixed;
-        extensions_.emplace_back(part, part == Part::fixed ? encode<X509_EXTENSION, i2d_X509_EXTENSION>(ext, "extension")
+        extensions_.emplace_back(part, part == Part::fixed ? der::encode<X509_EXTENSION, i2d_X509_EXTENSION>(ext, "extension")
                                                             : std::string());
     }
     issuer_text_ = format_name(X509_get_issuer_name(ref.get()));
@@ -120,7 +102,7 @@ DeviceCertTemplate::DeviceCertTemplate(const DeviceTemplateSpec& spec, const EVP
     const ASN1_INTEGER* serial = X509_get0_serialNumber(ref.get());
     std::string serial_bytes(reinterpret_cast<const char*>(ASN1_STRING_get0_data(serial)),
                              static_cast<size_t>(ASN1_STRING_length(serial)));
-    std::string ref_spki = encode<X509_PUBKEY, i2d_X509_PUBKEY>(X509_get_X509_PUBKEY(ref.get()), "public key");
+    std::string ref_spki = der::encode<X509_PUBKEY, i2d_X509_PUBKEY>(X509_get_X509_PUBKEY(ref.get()), "public key");
     unsigned char* ref_tbs = nullptr;
     int ref_len = i2d_re_X509_tbs(ref.get(), &ref_tbs);
     std::string expected(reinterpret_cast<char*>(ref_tbs), ref_len > 0 ? static_cast<size_t>(ref_len) : 0);
@@ -234,7 +216,7 @@ std::string Pkcs8Encoder::der(const EVP_PKEY* key) const {
     BN_clear_free(d);
     if (ok < 0) util::throw_openssl("cannot encode a private key");
     std::string ec = der::tlv(0x30, std::string("\x02\x01\x01", 3) + der::tlv(0x04, scalar) +
-                                        der::tlv(0xa1, der::tlv(0x03, std::string(1, '\0') + encoded_point(key))));
+                                        der::tlv(0xa1, der::tlv(0x03, std::string(1, '\0') + encoded_public_point(key))));
     std::string out = der::tlv(0x30, std::string("\x02\x01\x00", 3) + algorithm_ + der::tlv(0x04, ec));
     OPENSSL_cleanse(scalar.data(), scalar.size());
     OPENSSL_cleanse(ec.data(), ec.size());

@@ -42,6 +42,15 @@ util::EvpPkey generate_key(KeyType type) {
     return util::EvpPkey(key);
 }
 
+std::string encoded_public_point(const EVP_PKEY* key) {
+    unsigned char point[256];
+    size_t len = 0;
+    if (EVP_PKEY_get_base_id(key) != EVP_PKEY_EC ||
+        EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, sizeof point, &len) != 1)
+        return {};
+    return std::string(reinterpret_cast<char*>(point), len);
+}
+
 KeyGenerator::KeyGenerator(KeyType type) {
     bool ec = type == KeyType::ec_p256 || type == KeyType::ec_p384;
     ctx_.reset(EVP_PKEY_CTX_new_from_name(nullptr, ec ? "EC" : "RSA", nullptr));

@@ -56,6 +56,9 @@ std::vector<uint8_t> public_key_der(const EVP_PKEY* key);
 // when the file is encrypted. Wrong passphrase, corrupt file: exit 2 naming the file.
 util::EvpPkey load_private_key_file(const std::string& path, const std::string& passphrase_spec);
 
+// An EC key's public point as encoded in its SubjectPublicKeyInfo; "" for other keys.
+std::string encoded_public_point(const EVP_PKEY* key);
+
 // True when both keys have the same public half.
 bool same_public_key(const EVP_PKEY* a, const EVP_PKEY* b);
 

@@ -14,6 +14,7 @@
 #include "pki/cert_builder.hpp"
 #include "pki/cert_io.hpp"
 #include "pki/der.hpp"
+#include "pki/key.hpp"
 #include "pki/name.hpp"
 
 namespace pki {
@@ -40,19 +41,9 @@ const std::string kKeyAgreementAlg =
 // id-ecPublicKey with parameters absent: the recipient's curve (RFC 5753 3.1.1).
 const std::string kEcPublicKeyAlg = der::tlv(0x30, der::tlv(0x06, bytes({0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01})));
 
-template <typename T, int (*I2d)(const T*, unsigned char**)>
-std::string encode(const T* value) {
-    unsigned char* buf = nullptr;
-    int len = I2d(value, &buf);
-    if (len <= 0) util::throw_openssl("cannot encode a recipient identifier");
-    std::string out(reinterpret_cast<char*>(buf), static_cast<size_t>(len));
-    OPENSSL_free(buf);
-    return out;
-}
-
 std::string issuer_and_serial(const X509* cert) {
-    return der::tlv(0x30, encode<X509_NAME, i2d_X509_NAME>(X509_get_issuer_name(cert)) +
-                              encode<ASN1_INTEGER, i2d_ASN1_INTEGER>(X509_get0_serialNumber(cert)));
+    return der::tlv(0x30, der::encode<X509_NAME, i2d_X509_NAME>(X509_get_issuer_name(cert), "the recipient's issuer") +
+                              der::encode<ASN1_INTEGER, i2d_ASN1_INTEGER>(X509_get0_serialNumber(cert), "the recipient's serial"));
 }
 
 void random(unsigned char* out, size_t n) {
@@ -152,14 +143,10 @@ void KeySealer::Session::rekey() {
     if (EVP_PKEY_derive(dctx.get(), reinterpret_cast<unsigned char*>(secret_.data()), &len) != 1)
         util::throw_openssl("key agreement with the recipient failed");
     secret_.resize(len);
-    unsigned char point[256];
-    size_t plen = 0;
-    if (EVP_PKEY_get_octet_string_param(ephemeral.get(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, sizeof point,
-                                        &plen) != 1)
-        util::throw_openssl("cannot encode the ephemeral key");
+    std::string point = encoded_public_point(ephemeral.get());
+    if (point.empty()) util::throw_openssl("cannot encode the ephemeral key");
     // originator [0] EXPLICIT, originatorKey [1] IMPLICIT OriginatorPublicKey.
-    originator_ = der::tlv(0xa0, der::tlv(0xa1, kEcPublicKeyAlg + der::tlv(0x03, std::string(1, '\0') +
-                                                                                 std::string(reinterpret_cast<char*>(point), plen))));
+    originator_ = der::tlv(0xa0, der::tlv(0xa1, kEcPublicKeyAlg + der::tlv(0x03, std::string(1, '\0') + point)));
     uses_ = 0;
 }
 
