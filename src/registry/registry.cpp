@@ -350,6 +350,19 @@ std::vector<Certificate> Registry::revoked_by(const std::string& issuer) {
     return out;
 }
 
+std::vector<std::pair<Certificate, std::string>> Registry::active_certificates(const std::string& after_fingerprint,
+                                                                                int64_t limit) {
+    auto rows = run(
+        "SELECT c.issuer, c.serial, c.fingerprint, c.device_id, c.not_before, c.not_after, c.status, c.revoked_at, "
+        "c.revocation_reason, c.pem, c.created_at, d.batch FROM certificates c JOIN devices d ON d.device_id = c.device_id "
+        "WHERE c.status = 'active' AND c.fingerprint > $1 ORDER BY c.fingerprint LIMIT $2",
+        {after_fingerprint, limit});
+    std::vector<std::pair<Certificate, std::string>> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) out.emplace_back(cert_row(r), text(r[11]));
+    return out;
+}
+
 std::vector<std::string> Registry::revoking_issuers() {
     auto rows = run("SELECT DISTINCT issuer FROM certificates WHERE status = 'revoked' ORDER BY issuer", {});
     std::vector<std::string> out;

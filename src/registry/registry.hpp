@@ -170,6 +170,11 @@ public:
     std::vector<Certificate> certificates_with_serial(const std::string& serial);
     // The revoked certificates of this issuer (exact issuer text), by serial.
     std::vector<Certificate> revoked_by(const std::string& issuer);
+    // Active certificates with their device's batch, in fingerprint order:
+    // those after `after_fingerprint`, at most `limit`. Pages keep memory
+    // flat for a fleet of millions.
+    std::vector<std::pair<Certificate, std::string>> active_certificates(const std::string& after_fingerprint,
+                                                                         int64_t limit);
     // The distinct issuer texts that have revoked certificates, sorted.
     std::vector<std::string> revoking_issuers();
 
