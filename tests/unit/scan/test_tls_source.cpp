@@ -13,6 +13,7 @@
 #include <chrono>
 #include <ctime>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -260,6 +261,27 @@ TEST(TlsSource, SendsTheHostNameButNotAnAddress) {
     EXPECT_EQ(by_name.findings()[0].locations[0].where, "localhost:" + port);
     ASSERT_EQ(by_address.findings().size(), 1u);
     EXPECT_EQ(by_address.findings()[0].not_after, not_after(dir.file("plain.crt")));
+}
+
+TEST(TlsSource, ReadsAnOldServer) {
+    TempDir dir;
+    openssl({"req", "-x509", "-newkey", "rsa:1024", "-nodes", "-days", "3", "-subj", "/CN=tls-test-old", "-keyout",
+             dir.file("old.key"), "-out", dir.file("old.crt")});
+    std::unique_ptr<OpensslServer> server;
+    try {
+        server = std::make_unique<OpensslServer>(
+            dir, std::vector<std::string>{"-cert", dir.file("old.crt"), "-key", dir.file("old.key"), "-tls1",
+                                          "-cipher", "ALL:@SECLEVEL=0"});
+    } catch (const std::runtime_error& e) {
+        GTEST_SKIP() << "this OpenSSL cannot serve TLS 1.0: " << e.what();
+    }
+
+    auto out = collector();
+    scan::scan_tls({"127.0.0.1:" + std::to_string(server->port())}, 10000, out);
+
+    EXPECT_TRUE(out.problems().empty()) << out.problems().front().reason;
+    ASSERT_EQ(out.findings().size(), 1u);
+    EXPECT_EQ(out.findings()[0].not_after, not_after(dir.file("old.crt")));
 }
 
 TEST(TlsSource, GarbageFromTheServerIsAProblem) {
