@@ -201,7 +201,7 @@ Socket connect_any(const addrinfo* list, const Deadline& deadline) {
         }
         int rc = ::connect(s.fd(), ai->ai_addr, ai->ai_addrlen);
         int err = rc == 0 ? 0 : errno;
-        if (err == EINPROGRESS) {
+        if (err == EINPROGRESS || err == EINTR) {  // an interrupted connect goes on in the background
             if (!wait_for(s.fd(), POLLOUT, deadline)) throw deadline.expired("connecting to " + addr);
             socklen_t len = sizeof err;
             if (::getsockopt(s.fd(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
