@@ -172,13 +172,22 @@ _provctl_value() {
         "batch unseal|--pin") echo "text" ;;
         "batch unseal|--out") echo "file" ;;
         "batch unseal|--out-dir") echo "text" ;;
+        "scan expiry|--registry") echo "text" ;;
+        "scan expiry|--tls") echo "text" ;;
+        "scan expiry|--warn") echo "text" ;;
+        "scan expiry|--crit") echo "text" ;;
+        "scan expiry|--at") echo "text" ;;
+        "scan expiry|--connect-timeout") echo "text" ;;
+        "scan expiry|--only") echo "choice warn crit expired" ;;
+        "scan expiry|--by") echo "choice batch issuer month" ;;
+        "scan expiry|--jobs") echo "text" ;;
     esac
 }
 
 # Subcommands at command path $1.
 _provctl_commands() {
     case "$1" in
-        "") echo "ca cert csr id registry batch completion" ;;
+        "") echo "ca cert csr id registry batch scan completion" ;;
         "ca") echo "init-root issue-intermediate revoke crl ceremony" ;;
         "ca ceremony") echo "run verify" ;;
         "cert") echo "sign-csr inspect verify" ;;
@@ -186,6 +195,7 @@ _provctl_commands() {
         "id") echo "check next" ;;
         "registry") echo "list show set-state export audit" ;;
         "batch") echo "generate sign-csrs unseal" ;;
+        "scan") echo "expiry" ;;
     esac
 }
 
@@ -220,6 +230,8 @@ _provctl_options() {
         "batch generate") echo "--count --start --ids --key-type --recipient --plaintext-keys --id-template --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --chain --profile --subject --days --not-before --not-after --out --batch-id --sku --hw-revision --spec-version --jobs --registry --operator --station" "$global" ;;
         "batch sign-csrs") echo "--csr-dir --map --id-template --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --chain --profile --subject --days --not-before --not-after --out --batch-id --sku --hw-revision --spec-version --jobs --registry --operator --station" "$global" ;;
         "batch unseal") echo "--recipient-cert --recipient-key --passphrase --pin --out --out-dir --force" "$global" ;;
+        "scan") echo "" "$global" ;;
+        "scan expiry") echo "--registry --tls --warn --crit --at --connect-timeout --only --by --csv --follow-symlinks --jobs" "$global" ;;
         "completion") echo "" "$global" ;;
         *) echo "$global" ;;
     esac
@@ -235,6 +247,7 @@ _provctl_positional() {
         "registry show") echo "text" ;;
         "registry set-state") echo "text" ;;
         "batch unseal") echo "file" ;;
+        "scan expiry") echo "file" ;;
         "completion") echo "choice bash zsh fish" ;;
     esac
 }

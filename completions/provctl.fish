@@ -31,6 +31,8 @@ function __provctl_paths
     echo 'batch generate'
     echo 'batch sign-csrs'
     echo 'batch unseal'
+    echo 'scan'
+    echo 'scan expiry'
     echo 'completion'
 end
 
@@ -369,6 +371,24 @@ function __provctl_takes_value
             return 0
         case 'batch unseal|--out-dir'
             return 0
+        case 'scan expiry|--registry'
+            return 0
+        case 'scan expiry|--tls'
+            return 0
+        case 'scan expiry|--warn'
+            return 0
+        case 'scan expiry|--crit'
+            return 0
+        case 'scan expiry|--at'
+            return 0
+        case 'scan expiry|--connect-timeout'
+            return 0
+        case 'scan expiry|--only'
+            return 0
+        case 'scan expiry|--by'
+            return 0
+        case 'scan expiry|--jobs'
+            return 0
     end
     return 1
 end
@@ -425,6 +445,7 @@ complete -c provctl -n '__provctl_at ""' -a 'csr' -d 'Make certificate signing r
 complete -c provctl -n '__provctl_at ""' -a 'id' -d 'Device IDs with check characters: check and make them'
 complete -c provctl -n '__provctl_at ""' -a 'registry' -d 'The device registry: devices, certificates, audit log'
 complete -c provctl -n '__provctl_at ""' -a 'batch' -d 'Certificates for many devices at once, with registry rows'
+complete -c provctl -n '__provctl_at ""' -a 'scan' -d 'Scan files, the registry and TLS endpoints for expiring certificates'
 complete -c provctl -n '__provctl_at ""' -a 'completion' -d 'Print a shell completion script for bash, zsh or fish'
 
 # provctl ca: subcommands
@@ -688,6 +709,23 @@ complete -c provctl -n '__provctl_at "batch unseal"' -l out -r -F -d 'Where to w
 complete -c provctl -n '__provctl_at "batch unseal"' -l out-dir -x -d 'Folder for the keys, each named after its sealed file'
 complete -c provctl -n '__provctl_at "batch unseal"' -l force -d 'Replace existing output files'
 complete -c provctl -n '__provctl_at "batch unseal"' -F
+
+# provctl scan: subcommands
+complete -c provctl -n '__provctl_at "scan"' -a 'expiry' -d 'Find certificates that are expired or about to expire'
+
+# provctl scan expiry
+complete -c provctl -n '__provctl_at "scan expiry"' -l registry -x -d 'Also scan every active certificate in this registry (sqlite:PATH or postgresql://...)'
+complete -c provctl -n '__provctl_at "scan expiry"' -l tls -x -d 'Also scan the chain a TLS server presents (HOST:PORT; repeat for more)'
+complete -c provctl -n '__provctl_at "scan expiry"' -l warn -x -d 'Warning window before not_after (s, m, h, d, w)'
+complete -c provctl -n '__provctl_at "scan expiry"' -l crit -x -d 'Critical window before not_after (s, m, h, d, w)'
+complete -c provctl -n '__provctl_at "scan expiry"' -l at -x -d 'Classify as of this time (RFC 3339 or YYYY-MM-DD; default now)'
+complete -c provctl -n '__provctl_at "scan expiry"' -l connect-timeout -x -d 'Bound on connecting to and handshaking with each TLS endpoint'
+complete -c provctl -n '__provctl_at "scan expiry"' -l only -x -a 'warn crit expired' -d 'List only what needs action: warn (warning or worse), crit (critical or worse), expired'
+complete -c provctl -n '__provctl_at "scan expiry"' -l by -x -a 'batch issuer month' -d 'Fleet view: certificates running out per month, by batch, issuer or month'
+complete -c provctl -n '__provctl_at "scan expiry"' -l csv -d 'Print CSV (one row per certificate or problem) instead of a table'
+complete -c provctl -n '__provctl_at "scan expiry"' -l follow-symlinks -d 'Follow symbolic links in folders (a folder reached twice is read once)'
+complete -c provctl -n '__provctl_at "scan expiry"' -l jobs -x -d 'Files read in parallel (default: one per core)'
+complete -c provctl -n '__provctl_at "scan expiry"' -F
 
 # provctl completion
 complete -c provctl -n '__provctl_at "completion"' -x -a 'bash zsh fish'

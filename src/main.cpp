@@ -23,9 +23,10 @@ int main(int argc, char** argv) {
         return app->exit(e);
     } catch (const CLI::ParseError& e) {
         std::cerr << "provctl: error: " << e.what() << " (see provctl --help)\n";
-        return static_cast<int>(util::ExitCode::usage);
+        return cmd::parse_error_exit_code(*app);
     } catch (const util::Error& e) {
-        std::cerr << "provctl: error: " << e.what() << '\n';
+        // An empty message: the command has already said everything (scan's exit 1 and 2).
+        if (*e.what() != '\0') std::cerr << "provctl: error: " << e.what() << '\n';
         return static_cast<int>(e.code());
     } catch (const std::exception& e) {
         std::cerr << "provctl: error: " << e.what() << '\n';

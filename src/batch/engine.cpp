@@ -25,6 +25,7 @@
 #include "pki/device_template.hpp"
 #include "pki/seal.hpp"
 #include "util/atomic_file.hpp"
+#include "util/text.hpp"
 #include "util/time.hpp"
 
 namespace batch {
@@ -345,7 +346,7 @@ private:
             ++(s.outcome == Outcome::issue ? result_.issued : result_.present);
             std::string key = req_.from_csrs ? "" : key_file(id, sealed());
             std::string not_after = util::format_rfc3339(s.not_after);
-            csv += (csv_field(id) + "," + csv_field(s.planned.hardware_serial) + "," + s.serial + "," +
+            csv += (util::csv_field(id) + "," + util::csv_field(s.planned.hardware_serial) + "," + s.serial + "," +
                         s.fingerprint + "," + not_after + "," + cert_file(id) + "," + key + "," + result_.chain_file +
                         "\n");
             nlohmann::json line = {

@@ -113,14 +113,4 @@ void sync_dir(const std::string& dir) {
     if (rc != 0) util::fail_op(dir + ": cannot flush to disk: " + reason);
 }
 
-std::string csv_field(const std::string& value) {
-    if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
-    std::string out = "\"";
-    for (char c : value) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
 }  // namespace batch

@@ -25,7 +25,5 @@ void write_new_file(const std::string& path, const std::string& data, mode_t mod
 void remove_file(const std::string& path);
 // Flushes the file system holding `dir`: every file written and renamed so far.
 void sync_dir(const std::string& dir);
-// A CSV field, quoted when it holds a comma, quote or line break.
-std::string csv_field(const std::string& value);
 
 }  // namespace batch

@@ -49,7 +49,17 @@ void register_all(CLI::App& app, Context& ctx) {
     register_batch_sign_csrs(*batch, ctx);
     register_batch_unseal(*batch, ctx);
 
+    auto* scan = app.add_subcommand("scan", "Scan files, the registry and TLS endpoints for expiring certificates");
+    scan->require_subcommand(1);
+    register_scan_expiry(*scan, ctx);
+
     register_completion(app, ctx);
+}
+
+int parse_error_exit_code(const CLI::App& app) {
+    for (const CLI::App* sub : app.get_subcommands())
+        if (sub->get_name() == "scan") return 3;
+    return static_cast<int>(util::ExitCode::usage);
 }
 
 std::unique_ptr<CLI::App> build_app(Context& ctx) {

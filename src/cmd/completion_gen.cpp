@@ -21,6 +21,8 @@ std::vector<std::string> choices_for(const std::string& name) {
         {"--state", {"manufactured", "stocked", "shipped", "activated", "returned", "refurbished", "quarantined",
                      "retired"}},
         {"shell", {"bash", "zsh", "fish"}},
+        {"--only", {"warn", "crit", "expired"}},  // scan expiry
+        {"--by", {"batch", "issuer", "month"}},
     };
     if (name == "--key-type") {
         std::vector<std::string> out;

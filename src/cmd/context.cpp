@@ -34,7 +34,8 @@ std::string Context::paint(const std::string& text, const char* code) const {
 void detect_environment(Context& ctx) {
     const char* no_color = std::getenv("NO_COLOR");
     const char* term = std::getenv("TERM");
-    ctx.color = ::isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0') &&
+    ctx.terminal = ::isatty(STDOUT_FILENO) == 1;
+    ctx.color = ctx.terminal && (no_color == nullptr || *no_color == '\0') &&
                 !(term != nullptr && std::strcmp(term, "dumb") == 0);
     if (const char* m = std::getenv("PROVCTL_PKCS11_MODULE"); m != nullptr && ctx.pkcs11_module.empty())
         ctx.pkcs11_module = m;

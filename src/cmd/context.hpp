@@ -17,6 +17,7 @@ struct Context {
     bool quiet = false;    // only errors on stderr
     bool verbose = false;  // extra diagnostics on stderr
     bool color = false;    // ANSI colour in human output (stdout is a terminal, NO_COLOR unset)
+    bool terminal = false;  // stdout is a terminal: room for what only people read (histograms)
     bool assume_yes = false;  // --yes: no interactive confirmations
     std::string pkcs11_module;  // --pkcs11-module or PROVCTL_PKCS11_MODULE
     // One per run: every token key of a command shares loaded modules and logins.

@@ -6,18 +6,11 @@
 
 #include "cmd/commands.hpp"
 #include "util/atomic_file.hpp"
+#include "util/text.hpp"
 
 namespace cmd {
 
 namespace {
-
-// RFC 4180: quote a field holding a comma, quote or line break; double quotes inside.
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
 
 const char* kCsvHeader =
     "device_id,hardware_uid,sku,hw_revision,batch,state,rma_count,spec_version,station,operator,created_at,"
@@ -55,7 +48,7 @@ std::string render_export(registry::Registry& reg, const std::string& format) {
                                            active ? active->serial : "",
                                            active ? active->fingerprint : "",
                                            active ? util::format_rfc3339(active->not_after) : ""};
-        for (size_t i = 0; i < fields.size(); ++i) text += (i ? "," : "") + csv_field(fields[i]);
+        for (size_t i = 0; i < fields.size(); ++i) text += (i ? "," : "") + util::csv_field(fields[i]);
         text += '\n';
     }
     return text;

@@ -90,11 +90,11 @@ bool certificate_extension(const std::string& path) {
 }
 
 // Where a piece of PEM can be cut: just after the last END line in `buf`.
-size_t pem_cut(const std::string& buf) {
+size_t pem_cut(std::string_view buf) {
     size_t end = buf.rfind("-----END ");
-    if (end == std::string::npos) return 0;
+    if (end == std::string_view::npos) return 0;
     size_t eol = buf.find('\n', end);
-    return eol == std::string::npos ? 0 : eol + 1;
+    return eol == std::string_view::npos ? 0 : eol + 1;
 }
 
 void scan_file(const std::string& path, Collector& out, Hasher& hash, std::string& buf) {
@@ -113,39 +113,42 @@ void scan_file(const std::string& path, Collector& out, Hasher& hash, std::strin
     FileSink sink(out, hash, path);
     ParseCounts total;
     ParseStart start;
-    buf.clear();
+    // `buf` keeps its size between files (resizing would zero megabytes per
+    // file); `used` is how much of it holds this file's unparsed bytes.
+    if (buf.size() < kPiece) buf.resize(kPiece);
+    size_t used = 0;
+    uint64_t read_total = 0;
     bool pem = false;
     bool first = true;
     for (;;) {
-        size_t old = buf.size();
-        buf.resize(old + kPiece);
-        ssize_t n = ::read(f.fd, buf.data() + old, kPiece);
+        if (used == buf.size()) buf.resize(buf.size() * 2);  // one PEM block bigger than a piece
+        ssize_t n = ::read(f.fd, buf.data() + used, buf.size() - used);
+        if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
-            if (errno == EINTR) {
-                buf.resize(old);
-                continue;
-            }
             out.add_problem(file_problem(path, start.index + 1, std::string("read failed: ") + std::strerror(errno)));
-            buf.resize(old);
             break;
         }
-        buf.resize(old + static_cast<size_t>(n));
-        bool eof = n == 0;
+        used += static_cast<size_t>(n);
+        read_total += static_cast<uint64_t>(n);
+        // A regular file is done at its size; a second read() only to see 0 costs a system call per file.
+        bool eof = n == 0 || read_total == static_cast<uint64_t>(st.st_size);
+        std::string_view have(buf.data(), used);
         if (first) {
-            pem = buf.find("-----BEGIN ") != std::string::npos;
+            pem = have.find("-----BEGIN ") != std::string_view::npos;
             first = false;
         }
         // DER and PKCS#12 are parsed whole; PEM in pieces cut after an END line.
-        size_t cut = eof ? buf.size() : pem ? pem_cut(buf) : 0;
+        size_t cut = eof ? used : pem ? pem_cut(have) : 0;
         if (cut == 0 && !eof) continue;
-        std::string_view piece(buf.data(), cut);
+        std::string_view piece = have.substr(0, cut);
         ParseCounts c = parse_buffer(piece, sink, start);
         total.certificates += c.certificates;
         total.unreadable += c.unreadable;
         total.skipped += c.skipped;
         start.index += c.certificates;
-        start.line += static_cast<size_t>(std::count(piece.begin(), piece.end(), '\n'));
-        buf.erase(0, cut);
+        if (!eof) start.line += static_cast<size_t>(std::count(piece.begin(), piece.end(), '\n'));
+        std::memmove(buf.data(), buf.data() + cut, used - cut);
+        used -= cut;
         if (eof) break;
     }
     bool any = total.certificates > 0;

@@ -57,7 +57,7 @@ size_t Collector::FpHash::operator()(const Fingerprint& f) const noexcept {
     return h;
 }
 
-Collector::Collector(Policy policy, Status listed, GroupBy by) : policy_(policy), listed_(listed), by_(by) {}
+Collector::Collector(Policy policy, std::optional<Status> listed, GroupBy by) : policy_(policy), listed_(listed), by_(by) {}
 
 namespace {
 
@@ -74,7 +74,7 @@ std::string month_of(int64_t t) {
 
 void Collector::add(const CertFields& cert, const Fingerprint& fp, Location where, const std::string& device_id) {
     Status status = classify(cert.not_after, policy_);
-    bool keep = static_cast<int>(status) <= static_cast<int>(listed_);
+    bool keep = listed_ && static_cast<int>(status) <= static_cast<int>(*listed_);
     // Names are rendered outside the lock; a duplicate wastes them, which is rare.
     std::string subject, issuer;
     if (keep) subject = name_text(cert.subject);
@@ -137,18 +137,30 @@ void Collector::count_file(bool had_certificates) {
     if (!had_certificates) ++summary_.files_without_certificates;
 }
 
-std::vector<Finding> Collector::findings() const {
+std::vector<Finding> Collector::take_findings() {
     std::lock_guard<std::mutex> lock(mu_);
-    std::vector<Finding> out = findings_;
-    // Workers add in whatever order they finish: sort so output is stable.
-    for (auto& f : out)
-        std::sort(f.locations.begin(), f.locations.end(), [](const Location& a, const Location& b) {
-            return std::tie(a.source, a.where, a.index) < std::tie(b.source, b.where, b.index);
-        });
-    std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
-        if (a.not_after != b.not_after) return a.not_after < b.not_after;
-        return a.subject < b.subject;
+    // Sorted through an index so each finding moves once.
+    std::vector<size_t> order(findings_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        const Finding& x = findings_[a];
+        const Finding& y = findings_[b];
+        if (x.not_after != y.not_after) return x.not_after < y.not_after;
+        return x.subject < y.subject;
     });
+    std::vector<Finding> out;
+    out.reserve(order.size());
+    for (size_t i : order) {
+        out.push_back(std::move(findings_[i]));
+        // Workers add in whatever order they finish: sorted so output is stable.
+        auto& l = out.back().locations;
+        if (l.size() > 1)
+            std::sort(l.begin(), l.end(), [](const Location& a, const Location& b) {
+                return std::tie(a.source, a.where, a.index) < std::tie(b.source, b.where, b.index);
+            });
+    }
+    findings_.clear();
+    seen_.clear();
     return out;
 }
 

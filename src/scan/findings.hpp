@@ -82,19 +82,21 @@ struct Summary {
 class Collector {
 public:
     // Only findings whose status is at least as urgent as `listed` are kept
-    // whole; the rest are counted. Memory grows with what is listed.
-    Collector(Policy policy, Status listed, GroupBy by);
+    // whole (none when nullopt); the rest are counted. Memory grows with what is listed.
+    Collector(Policy policy, std::optional<Status> listed, GroupBy by);
 
     const Policy& policy() const { return policy_; }
-    Status listed() const { return listed_; }
     GroupBy group_by() const { return by_; }
 
     void add(const CertFields& cert, const Fingerprint& fp, Location where, const std::string& device_id = {});
     void add_problem(Problem problem);
     void count_file(bool had_certificates);
 
-    // Findings sorted soonest not_after first; problems in the order found.
-    std::vector<Finding> findings() const;
+    // Findings sorted soonest not_after first, handed over (the collector
+    // keeps none: a second copy of a hundred thousand would double the peak).
+    // Once, after the scan.
+    std::vector<Finding> take_findings();
+    // Problems in the order found.
     std::vector<Problem> problems() const;
     Summary summary() const;
     // group key -> "YYYY-MM" of not_after -> distinct certificates.
@@ -109,7 +111,7 @@ private:
     };
 
     Policy policy_;
-    Status listed_;
+    std::optional<Status> listed_;
     GroupBy by_;
     mutable std::mutex mu_;
     std::unordered_map<Fingerprint, Seen, FpHash> seen_;

@@ -15,4 +15,7 @@ std::string valid_utf8(std::string_view text);
 // as \xNN (C1 as \u00NN) so nothing in the text can drive the terminal.
 std::string printable(std::string_view text);
 
+// RFC 4180: the field quoted when it holds a comma, quote or line break, quotes doubled.
+std::string csv_field(std::string_view value);
+
 }  // namespace util

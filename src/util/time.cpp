@@ -10,6 +10,34 @@
 namespace util {
 
 std::string format_rfc3339(int64_t unix_seconds) {
+    // Years 1..9999 by arithmetic (H. Hinnant's civil_from_days): the expiry
+    // scan prints two per certificate and strftime dominated its output.
+    constexpr int64_t kMin = -62135596800;  // 0001-01-01T00:00:00Z
+    constexpr int64_t kMax = 253402300799;  // 9999-12-31T23:59:59Z
+    if (unix_seconds >= kMin && unix_seconds <= kMax) {
+        int64_t days = unix_seconds >= 0 ? unix_seconds / 86400 : -((-unix_seconds + 86399) / 86400);
+        int64_t secs = unix_seconds - days * 86400;
+        int64_t z = days + 719468;
+        int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+        int64_t doe = z - era * 146097;
+        int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        int64_t mp = (5 * doy + 2) / 153;
+        int64_t day = doy - (153 * mp + 2) / 5 + 1;
+        int64_t month = mp < 10 ? mp + 3 : mp - 9;
+        int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        char buf[21] = "0000-00-00T00:00:00Z";
+        auto put = [&](int pos, int64_t v, int width) {
+            for (int i = width - 1; i >= 0; --i, v /= 10) buf[pos + i] = static_cast<char>('0' + v % 10);
+        };
+        put(0, year, 4);
+        put(5, month, 2);
+        put(8, day, 2);
+        put(11, secs / 3600, 2);
+        put(14, secs / 60 % 60, 2);
+        put(17, secs % 60, 2);
+        return std::string(buf, 20);
+    }
     std::time_t t = static_cast<std::time_t>(unix_seconds);
     std::tm tm{};
     gmtime_r(&t, &tm);

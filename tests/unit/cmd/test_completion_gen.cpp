@@ -134,7 +134,7 @@ TEST(CompletionGen, BashCompletesCommandsOptionsAndValues) {
     bool bc = exists("/usr/share/bash-completion/bash_completion");
     for (bool with_bc : {false, bc}) {
         using V = std::vector<std::string>;
-        EXPECT_EQ(bash_complete(script, {"provctl", ""}, with_bc), (V{"ca", "cert", "csr", "id", "registry", "batch", "completion"}));
+        EXPECT_EQ(bash_complete(script, {"provctl", ""}, with_bc), (V{"ca", "cert", "csr", "id", "registry", "batch", "scan", "completion"}));
         EXPECT_EQ(bash_complete(script, {"provctl", "id", ""}, with_bc), (V{"check", "next"}));
         EXPECT_EQ(bash_complete(script, {"provctl", "ca", ""}, with_bc),
                   (V{"init-root", "issue-intermediate", "revoke", "crl", "ceremony"}));
@@ -145,6 +145,8 @@ TEST(CompletionGen, BashCompletesCommandsOptionsAndValues) {
         EXPECT_EQ(bash_complete(script, {"provctl", "ca", "init-root", "--key-type", "rsa"}, with_bc),
                   (V{"rsa-3072", "rsa-4096"}));
         EXPECT_EQ(bash_complete(script, {"provctl", "completion", "z"}, with_bc), (V{"zsh"}));
+        EXPECT_EQ(bash_complete(script, {"provctl", "scan", "expiry", "--only", ""}, with_bc),
+                  (V{"warn", "crit", "expired"}));
         // A value that looks like a command is not taken for one.
         EXPECT_EQ(bash_complete(script, {"provctl", "--pkcs11-module", "ca", "c"}, with_bc),
                   (V{"ca", "cert", "csr", "completion"}));

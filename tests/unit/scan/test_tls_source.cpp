@@ -211,7 +211,7 @@ TEST(TlsSource, ReadsTheServersCertificate) {
     scan::scan_tls({endpoint}, 10000, out);
 
     EXPECT_TRUE(out.problems().empty()) << out.problems().front().reason;
-    auto found = out.findings();
+    auto found = out.take_findings();
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].not_after, not_after(dir.file("leaf.crt")));
     EXPECT_TRUE(mentions(found[0].subject, "tls-test")) << found[0].subject;
@@ -232,7 +232,7 @@ TEST(TlsSource, ReadsTheChainAsPresented) {
     scan::scan_tls({"127.0.0.1:" + std::to_string(server.port())}, 10000, out);
 
     EXPECT_TRUE(out.problems().empty());
-    auto found = out.findings();
+    auto found = out.take_findings();
     ASSERT_EQ(found.size(), 2u);
     const scan::Finding* leaf = at_depth(found, 0);
     const scan::Finding* root = at_depth(found, 1);
@@ -256,11 +256,13 @@ TEST(TlsSource, SendsTheHostNameButNotAnAddress) {
     auto by_address = collector();
     scan::scan_tls({"127.0.0.1:" + port}, 10000, by_address);
 
-    ASSERT_EQ(by_name.findings().size(), 1u);
-    EXPECT_EQ(by_name.findings()[0].not_after, not_after(dir.file("named.crt")));
-    EXPECT_EQ(by_name.findings()[0].locations[0].where, "localhost:" + port);
-    ASSERT_EQ(by_address.findings().size(), 1u);
-    EXPECT_EQ(by_address.findings()[0].not_after, not_after(dir.file("plain.crt")));
+    auto named = by_name.take_findings();
+    ASSERT_EQ(named.size(), 1u);
+    EXPECT_EQ(named[0].not_after, not_after(dir.file("named.crt")));
+    EXPECT_EQ(named[0].locations[0].where, "localhost:" + port);
+    auto addressed = by_address.take_findings();
+    ASSERT_EQ(addressed.size(), 1u);
+    EXPECT_EQ(addressed[0].not_after, not_after(dir.file("plain.crt")));
 }
 
 TEST(TlsSource, ReadsAnOldServer) {
@@ -280,8 +282,9 @@ TEST(TlsSource, ReadsAnOldServer) {
     scan::scan_tls({"127.0.0.1:" + std::to_string(server->port())}, 10000, out);
 
     EXPECT_TRUE(out.problems().empty()) << out.problems().front().reason;
-    ASSERT_EQ(out.findings().size(), 1u);
-    EXPECT_EQ(out.findings()[0].not_after, not_after(dir.file("old.crt")));
+    auto found = out.take_findings();
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].not_after, not_after(dir.file("old.crt")));
 }
 
 TEST(TlsSource, GarbageFromTheServerIsAProblem) {
@@ -294,7 +297,7 @@ TEST(TlsSource, GarbageFromTheServerIsAProblem) {
     auto out = collector();
     scan::scan_tls({server.endpoint()}, 5000, out);
 
-    EXPECT_TRUE(out.findings().empty());
+    EXPECT_TRUE(out.take_findings().empty());
     auto problems = out.problems();
     ASSERT_EQ(problems.size(), 1u);
     EXPECT_EQ(problems[0].kind, "unreadable");
@@ -373,7 +376,7 @@ TEST(TlsSource, EveryFailureIsReportedAndTheRestScanned) {
                     "127.0.0.1:" + std::to_string(good.port()), "[::1]:" + std::to_string(free_port())},
                    1000, out);
 
-    EXPECT_EQ(out.findings().size(), 1u);
+    EXPECT_EQ(out.take_findings().size(), 1u);
     EXPECT_EQ(out.problems().size(), 3u);
 }
 
