@@ -361,6 +361,15 @@ TEST_F(ScanExpiry, RegistrySourceDeviceIdsAndFleetView) {
     auto table = provctl({"scan", "expiry", "--registry", backend->url(), "--by", "month"}, {}, dir.path());
     EXPECT_NE(table.out.find("MONTH"), std::string::npos) << table.out;
     EXPECT_EQ(table.out.find('#'), std::string::npos) << "no histogram bars in a pipe";
+
+    // On a terminal (script(1) gives the command a pseudo-terminal): bars, scaled to the busiest month.
+    if (exists("/usr/bin/script")) {
+        std::string command = std::string(PROVCTL_BIN) + " scan expiry --registry " + backend->url() + " --by batch";
+        auto tty = run({"script", "-qec", command, "/dev/null"}, {{"NO_COLOR", "1"}}, dir.path());
+        EXPECT_EQ(tty.exit_code, 1) << tty.out;
+        EXPECT_NE(tty.out.find(std::string(40, '#')), std::string::npos) << tty.out;
+        EXPECT_EQ(tty.out.find(std::string(41, '#')), std::string::npos) << tty.out;
+    }
 }
 
 }  // namespace
