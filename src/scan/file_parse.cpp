@@ -16,6 +16,7 @@ namespace scan {
 namespace {
 
 constexpr std::string_view kBegin = "-----BEGIN ";
+constexpr std::string_view kEnd = "-----END ";
 constexpr std::string_view kSignedDataOid = "\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02";
 
 using Pkcs12Ptr = std::unique_ptr<PKCS12, util::Free<PKCS12_free>>;
@@ -72,8 +73,19 @@ private:
         return line_;
     }
 
+    // The first END line at or after `from`. Every BEGIN needs one, and
+    // searching the rest of the file each time made BEGIN lines without END
+    // quadratic (a megabyte of them took minutes). `from` only grows, so one
+    // search serves every BEGIN up to the END it found.
+    size_t end_line(size_t from) {
+        if (!end_searched_ || (end_at_ != std::string_view::npos && end_at_ < from)) {
+            end_at_ = data_.find(kEnd, from);
+            end_searched_ = true;
+        }
+        return end_at_;
+    }
+
     void pem() {
-        constexpr std::string_view kEnd = "-----END ";
         constexpr std::string_view kDashes = "-----";
         std::string body;
         size_t pos = 0;
@@ -90,7 +102,7 @@ private:
             bool is_p7 = label == "PKCS7" || label == "CMS" || label == "PKCS #7 SIGNED DATA";
             size_t body_start = label_end + kDashes.size();
             block_ = pos;
-            size_t end = data_.find(kEnd, body_start);
+            size_t end = end_line(body_start);
             bool closed = end != std::string_view::npos &&
                           data_.substr(body_start, end - body_start).find(kBegin) == std::string_view::npos &&
                           data_.substr(end + kEnd.size(), label.size()) == label &&
@@ -256,6 +268,8 @@ private:
     ParseCounts counts_;
     int index_ = 0;
     size_t block_ = std::string_view::npos;  // start of the PEM block being read
+    size_t end_at_ = 0;                      // what end_line() found last
+    bool end_searched_ = false;
     size_t counted_to_ = 0;
     size_t line_ = 1;
     size_t first_line_ = line_;
