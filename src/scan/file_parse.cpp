@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <limits>
 #include <optional>
 
 #include <openssl/err.h>
@@ -25,6 +27,69 @@ using Pkcs7Stack = std::unique_ptr<STACK_OF(PKCS7), util::Free<free_pkcs7_stack>
 void free_bag_stack(STACK_OF(PKCS12_SAFEBAG) * s) noexcept { sk_PKCS12_SAFEBAG_pop_free(s, PKCS12_SAFEBAG_free); }
 using BagStack = std::unique_ptr<STACK_OF(PKCS12_SAFEBAG), util::Free<free_bag_stack>>;
 using Pkcs7Ptr = std::unique_ptr<PKCS7, util::Free<PKCS7_free>>;
+using PbeParamPtr = std::unique_ptr<PBEPARAM, util::Free<PBEPARAM_free>>;
+using Pbe2ParamPtr = std::unique_ptr<PBE2PARAM, util::Free<PBE2PARAM_free>>;
+using Pbkdf2ParamPtr = std::unique_ptr<PBKDF2PARAM, util::Free<PBKDF2PARAM_free>>;
+using ScryptParamsPtr = std::unique_ptr<SCRYPT_PARAMS, util::Free<SCRYPT_PARAMS_free>>;
+
+// A PKCS#12 file chooses how long its key derivations take (2^31 iterations
+// is one INTEGER away), and the scan tries two empty passwords on its MAC and
+// on each encrypted safe. So each file gets this many iterations in all, a few
+// seconds' work: OpenSSL writes 2048, the most careful tools a few hundred thousand.
+constexpr uint64_t kKdfBudget = 4'000'000;
+constexpr uint64_t kUncountable = std::numeric_limits<uint64_t>::max();
+
+// An iteration count as OpenSSL runs it: absent means the DEFAULT 1; zero or
+// negative is refused or run once; too big to read is too big to afford.
+uint64_t iterations(const ASN1_INTEGER* v) {
+    if (v == nullptr) return 1;
+    uint64_t n = 0;
+    if (ASN1_INTEGER_get_uint64(&n, v) != 1) {
+        ERR_clear_error();
+        return ASN1_STRING_type(v) == V_ASN1_NEG_INTEGER ? 1 : kUncountable;
+    }
+    return std::max<uint64_t>(n, 1);
+}
+
+uint64_t times(uint64_t a, uint64_t b) { return a != 0 && b > kUncountable / a ? kUncountable : a * b; }
+
+template <typename T>
+T* unpack(const ASN1_ITEM* item, const ASN1_TYPE* parameter) {
+    void* v = ASN1_TYPE_unpack_sequence(item, parameter);
+    ERR_clear_error();
+    return static_cast<T*>(v);
+}
+
+// What one attempt at decrypting a safe costs, in iterations (scrypt: N * r * p). Parameters
+// OpenSSL cannot read cost nothing: it refuses them before deriving a key.
+uint64_t pbe_cost(const X509_ALGOR* alg) {
+    if (alg == nullptr) return 1;
+    if (OBJ_obj2nid(alg->algorithm) != NID_pbes2) {
+        PbeParamPtr pbe(unpack<PBEPARAM>(ASN1_ITEM_rptr(PBEPARAM), alg->parameter));
+        return pbe ? iterations(pbe->iter) : 1;
+    }
+    Pbe2ParamPtr pbe2(unpack<PBE2PARAM>(ASN1_ITEM_rptr(PBE2PARAM), alg->parameter));
+    if (!pbe2 || pbe2->keyfunc == nullptr) return 1;
+    int kdf = OBJ_obj2nid(pbe2->keyfunc->algorithm);
+    if (kdf == NID_id_pbkdf2) {
+        Pbkdf2ParamPtr k(unpack<PBKDF2PARAM>(ASN1_ITEM_rptr(PBKDF2PARAM), pbe2->keyfunc->parameter));
+        return k ? iterations(k->iter) : 1;
+    }
+    if (kdf == NID_id_scrypt) {
+        // Work grows with N * r * p; OpenSSL's 32 MB cap bounds memory but not time.
+        ScryptParamsPtr sp(unpack<SCRYPT_PARAMS>(ASN1_ITEM_rptr(SCRYPT_PARAMS), pbe2->keyfunc->parameter));
+        if (!sp) return 1;
+        return times(times(iterations(sp->costParameter), iterations(sp->blockSize)),
+                     iterations(sp->parallelizationParameter));
+    }
+    return 1;
+}
+
+std::string too_costly(uint64_t cost) {
+    std::string n = cost == kUncountable ? "more than 2^64" : std::to_string(cost);
+    return "PKCS#12 key derivation asks for " + n + " rounds, more than the scan spends on one file (" +
+           std::to_string(kKdfBudget) + ")";
+}
 
 class Parser {
 public:
@@ -60,6 +125,13 @@ private:
     void skip(const std::string& reason) {
         ++counts_.skipped;
         sink_.skipped(reason);
+    }
+
+    // Charges one key derivation to the file's budget; false once it would overspend.
+    bool afford(uint64_t cost) {
+        if (cost > kdf_left_) return false;
+        kdf_left_ -= cost;
+        return true;
     }
 
     // Positions only grow, so lines are counted once over the file.
@@ -216,13 +288,24 @@ private:
         // "No password" is written both as an absent and as an empty password.
         std::optional<const char*> password;
         if (PKCS12_mac_present(p12.get())) {
-            if (PKCS12_verify_mac(p12.get(), nullptr, 0) == 1)
+            const ASN1_INTEGER* iter = nullptr;
+            PKCS12_get0_mac(nullptr, nullptr, nullptr, &iter, p12.get());
+            uint64_t cost = iterations(iter);
+            bool costly = false;
+            auto verify = [&](const char* pass) {
+                if (!afford(cost)) {
+                    costly = true;
+                    return false;
+                }
+                return PKCS12_verify_mac(p12.get(), pass, 0) == 1;
+            };
+            if (verify(nullptr))
                 password = nullptr;
-            else if (PKCS12_verify_mac(p12.get(), "", 0) == 1)
+            else if (verify(""))
                 password = "";
             ERR_clear_error();
             if (!password) {
-                skip("PKCS#12 is protected by a password");
+                skip(costly ? too_costly(cost) : "PKCS#12 is protected by a password");
                 return;
             }
         }
@@ -239,11 +322,20 @@ private:
             if (nid == NID_pkcs7_data) {
                 bags.reset(PKCS12_unpack_p7data(p7));
             } else if (nid == NID_pkcs7_encrypted) {
-                if (!password || *password == nullptr) bags.reset(PKCS12_unpack_p7encdata(p7, nullptr, 0));
-                if (!bags && (!password || *password != nullptr)) bags.reset(PKCS12_unpack_p7encdata(p7, "", 0));
+                const PKCS7_ENCRYPT* enc = p7->d.encrypted;
+                uint64_t cost = pbe_cost(enc != nullptr && enc->enc_data != nullptr ? enc->enc_data->algorithm : nullptr);
+                bool costly = false;
+                auto decrypt = [&](const char* pass) {
+                    if (!afford(cost))
+                        costly = true;
+                    else
+                        bags.reset(PKCS12_unpack_p7encdata(p7, pass, 0));
+                };
+                if (!password || *password == nullptr) decrypt(nullptr);
+                if (!bags && (!password || *password != nullptr)) decrypt("");
                 ERR_clear_error();
                 if (!bags) {
-                    skip("PKCS#12 certificates are encrypted with a password");
+                    skip(costly ? too_costly(cost) : "PKCS#12 certificates are encrypted with a password");
                     continue;
                 }
             }
@@ -270,6 +362,7 @@ private:
     size_t block_ = std::string_view::npos;  // start of the PEM block being read
     size_t end_at_ = 0;                      // what end_line() found last
     bool end_searched_ = false;
+    uint64_t kdf_left_ = kKdfBudget;
     size_t counted_to_ = 0;
     size_t line_ = 1;
     size_t first_line_ = line_;
