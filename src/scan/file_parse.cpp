@@ -212,6 +212,12 @@ private:
         if (outer) inner = pki::der::read(outer->content);
         if (outer && inner && inner->tag == 0x06) return pkcs7(data, *outer);
         if (outer && inner && inner->tag == 0x02) return pkcs12(data);
+        // An indefinite outer length (streaming writers: `openssl cms -stream`,
+        // some Windows tools) is no DER, but its first element still tells the format.
+        if (!outer && data.size() > 2 && data.substr(0, 2) == "\x30\x80") {
+            if (data[2] == 0x06) return pkcs7_ber(data);
+            if (data[2] == 0x02) return pkcs12(data);
+        }
         size_t offset = 0;
         while (offset < data.size()) {
             std::string_view rest = data.substr(offset);

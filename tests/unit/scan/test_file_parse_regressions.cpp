@@ -8,15 +8,24 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <openssl/x509.h>
+
+#include "pki/der.hpp"
+#include "pki/key.hpp"
+#include "scan/name_text.hpp"
 
 namespace {
 
 struct Recorder : scan::ParseSink {
     int certificates = 0;
+    std::vector<std::string> subjects;
     std::vector<std::string> unreadable_reasons;
     std::vector<std::string> skipped_reasons;
 
-    void certificate(const scan::CertFields&, int) override { ++certificates; }
+    void certificate(const scan::CertFields& cert, int) override {
+        ++certificates;
+        subjects.push_back(scan::name_text(cert.subject));
+    }
     void unreadable(const std::string& reason, int) override { unreadable_reasons.push_back(reason); }
     void skipped(const std::string& reason) override { skipped_reasons.push_back(reason); }
 };
@@ -160,6 +169,45 @@ TEST(FileParseRegressions, Pkcs12MacWithUsualIterationCountIsStillTried) {
     scan::parse_buffer(bytes(kModestMac), sink);
     ASSERT_EQ(sink.skipped_reasons.size(), 1u);
     EXPECT_EQ(sink.skipped_reasons[0], "PKCS#12 is protected by a password");  // the zero digest matches no password
+}
+
+// The DER of a fresh self-signed certificate named CN=<cn>.
+std::string self_signed(const char* cn) {
+    util::EvpPkey key = pki::generate_key(pki::KeyType::ec_p256);
+    util::X509Ptr x(X509_new());
+    X509_NAME* name = X509_get_subject_name(x.get());
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn), -1, -1, 0);
+    X509_set_issuer_name(x.get(), name);
+    ASN1_INTEGER_set(X509_get_serialNumber(x.get()), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x.get()), 0);
+    X509_gmtime_adj(X509_getm_notAfter(x.get()), 86400);
+    X509_set_pubkey(x.get(), key.get());
+    EXPECT_GT(X509_sign(x.get(), key.get(), EVP_sha256()), 0);
+    return pki::der::encode<X509, i2d_X509>(x.get(), "a certificate");
+}
+
+// SignedData with every length indefinite, as `openssl cms -sign -stream`
+// writes it: ContentInfo { signedData, [0] { SignedData { version 1, no
+// digest algorithms, encapContentInfo { data }, [0] certificates, no signers } } }.
+constexpr char kBerHead[] =
+    "\x30\x80\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02\xa0\x80"  // ContentInfo, signedData, [0]
+    "\x30\x80\x02\x01\x01\x31\x00"                                  // SignedData, version, digestAlgorithms
+    "\x30\x80\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x01\x00\x00"  // encapContentInfo
+    "\xa0\x80";                                                     // certificates
+constexpr char kBerTail[] =
+    "\x00\x00"           // end of certificates
+    "\x31\x00"           // signerInfos
+    "\x00\x00\x00\x00"   // end of SignedData and [0]
+    "\x00\x00";          // end of ContentInfo
+
+// Only a definite outer length led to the BER reader, so a streamed bundle
+// was reported as "not a DER certificate" and its certificates went unseen.
+TEST(FileParseRegressions, Pkcs7WithIndefiniteOuterLengthIsRead) {
+    std::string data = std::string(bytes(kBerHead)) + self_signed("one") + self_signed("two") + std::string(bytes(kBerTail));
+    Recorder sink;
+    scan::ParseCounts counts = scan::parse_buffer(data, sink);
+    EXPECT_EQ(counts.unreadable, 0) << (sink.unreadable_reasons.empty() ? "" : sink.unreadable_reasons[0]);
+    EXPECT_EQ(sink.subjects, (std::vector<std::string>{"CN=one", "CN=two"}));
 }
 
 }  // namespace
