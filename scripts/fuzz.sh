@@ -42,16 +42,22 @@ set +e
   openssl crl2pkcs7 -nocrl -certfile chain.pem -out chain.p7b
   openssl crl2pkcs7 -nocrl -certfile chain.pem -outform DER -out chain.p7b.der
   sed 's/PKCS7-----/CMS-----/' chain.p7b > chain.cms.pem
+  # Streaming writes indefinite lengths throughout: the BER path.
+  printf 'seed\n' > msg.txt
+  openssl cms -sign -in msg.txt -signer ca.pem -inkey ca.key -certfile leaf.pem -nodetach -stream \
+    -outform DER -out signed.ber
   openssl pkcs12 -export -in leaf.pem -inkey leaf.key -certfile ca.pem -passout pass: -out empty-pass.p12
   openssl pkcs12 -export -in leaf.pem -inkey leaf.key -keypbe NONE -certpbe NONE -nomac -passout pass: \
     -out no-mac.p12
   openssl pkcs12 -export -in leaf.pem -inkey leaf.key -passout pass:secret -out password.p12
+  openssl pkcs12 -export -in leaf.pem -inkey leaf.key -certpbe PBE-SHA1-3DES -keypbe PBE-SHA1-3DES \
+    -macalg sha1 -passout pass: -out legacy-pbe.p12
 ) >"$tmp/openssl.log" 2>&1
 made=$?
 set -e
 [ "$made" -eq 0 ] || { cat "$tmp/openssl.log" >&2; echo "$0: openssl could not make the seeds" >&2; exit 1; }
 for f in leaf.pem leaf.der chain.pem chain.der trusted.pem chain.p7b chain.p7b.der chain.cms.pem \
-  empty-pass.p12 no-mac.p12 password.p12; do
+  signed.ber empty-pass.p12 no-mac.p12 password.p12 legacy-pbe.p12; do
   cp "$tmp/$f" "$seeds/seed-$f"
 done
 
