@@ -35,6 +35,9 @@ set +e
     -utf8 -subj "$(printf '/O=Gr\303\274\303\237e/OU=a+CN=Seed, Leaf')"
   openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -set_serial -4660 -days 20000 -out leaf.pem
   openssl x509 -in leaf.pem -outform DER -out leaf.der
+  # The same certificate with an indefinite outer length, which only d2i_X509 reads. Its DER
+  # header is 30 82 and two length bytes: a P-256 certificate is 256 to 65535 bytes long.
+  { printf '\060\200'; tail -c +5 leaf.der; printf '\000\000'; } > leaf.ber
   openssl x509 -in ca.pem -outform DER -out ca.der
   cat leaf.pem ca.pem > chain.pem
   cat leaf.der ca.der > chain.der
@@ -56,7 +59,7 @@ set +e
 made=$?
 set -e
 [ "$made" -eq 0 ] || { cat "$tmp/openssl.log" >&2; echo "$0: openssl could not make the seeds" >&2; exit 1; }
-for f in leaf.pem leaf.der chain.pem chain.der trusted.pem chain.p7b chain.p7b.der chain.cms.pem \
+for f in leaf.pem leaf.der leaf.ber chain.pem chain.der trusted.pem chain.p7b chain.p7b.der chain.cms.pem \
   signed.ber empty-pass.p12 no-mac.p12 password.p12 legacy-pbe.p12; do
   cp "$tmp/$f" "$seeds/seed-$f"
 done
