@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds and runs every test twice: a normal build, then under
-# AddressSanitizer and UndefinedBehaviorSanitizer.
+# AddressSanitizer and UndefinedBehaviorSanitizer. Then fuzzes the scan's
+# file parser for PROVCTL_FUZZ_SECONDS (default 60, scripts/fuzz.sh).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -20,4 +21,6 @@ scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DPROVCTL_SANITIZE=ON
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-asan && ctest --output-on-failure -j "$jobs")
-echo "all tests passed (normal and sanitizer builds)"
+
+scripts/fuzz.sh build-fuzz
+echo "all tests passed (normal and sanitizer builds, fuzzing)"

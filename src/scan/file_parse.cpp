@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <limits>
 #include <optional>
 
 #include <openssl/err.h>
@@ -16,6 +18,7 @@ namespace scan {
 namespace {
 
 constexpr std::string_view kBegin = "-----BEGIN ";
+constexpr std::string_view kEnd = "-----END ";
 constexpr std::string_view kSignedDataOid = "\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02";
 
 using Pkcs12Ptr = std::unique_ptr<PKCS12, util::Free<PKCS12_free>>;
@@ -24,6 +27,69 @@ using Pkcs7Stack = std::unique_ptr<STACK_OF(PKCS7), util::Free<free_pkcs7_stack>
 void free_bag_stack(STACK_OF(PKCS12_SAFEBAG) * s) noexcept { sk_PKCS12_SAFEBAG_pop_free(s, PKCS12_SAFEBAG_free); }
 using BagStack = std::unique_ptr<STACK_OF(PKCS12_SAFEBAG), util::Free<free_bag_stack>>;
 using Pkcs7Ptr = std::unique_ptr<PKCS7, util::Free<PKCS7_free>>;
+using PbeParamPtr = std::unique_ptr<PBEPARAM, util::Free<PBEPARAM_free>>;
+using Pbe2ParamPtr = std::unique_ptr<PBE2PARAM, util::Free<PBE2PARAM_free>>;
+using Pbkdf2ParamPtr = std::unique_ptr<PBKDF2PARAM, util::Free<PBKDF2PARAM_free>>;
+using ScryptParamsPtr = std::unique_ptr<SCRYPT_PARAMS, util::Free<SCRYPT_PARAMS_free>>;
+
+// A PKCS#12 file chooses how long its key derivations take (2^31 iterations
+// is one INTEGER away), and the scan tries two empty passwords on its MAC and
+// on each encrypted safe. So each file gets this many iterations in all, a few
+// seconds' work: OpenSSL writes 2048, the most careful tools a few hundred thousand.
+constexpr uint64_t kKdfBudget = 4'000'000;
+constexpr uint64_t kUncountable = std::numeric_limits<uint64_t>::max();
+
+// An iteration count as OpenSSL runs it: absent means the DEFAULT 1; zero or
+// negative is refused or run once; too big to read is too big to afford.
+uint64_t iterations(const ASN1_INTEGER* v) {
+    if (v == nullptr) return 1;
+    uint64_t n = 0;
+    if (ASN1_INTEGER_get_uint64(&n, v) != 1) {
+        ERR_clear_error();
+        return ASN1_STRING_type(v) == V_ASN1_NEG_INTEGER ? 1 : kUncountable;
+    }
+    return std::max<uint64_t>(n, 1);
+}
+
+uint64_t times(uint64_t a, uint64_t b) { return a != 0 && b > kUncountable / a ? kUncountable : a * b; }
+
+template <typename T>
+T* unpack(const ASN1_ITEM* item, const ASN1_TYPE* parameter) {
+    void* v = ASN1_TYPE_unpack_sequence(item, parameter);
+    ERR_clear_error();
+    return static_cast<T*>(v);
+}
+
+// What one attempt at decrypting a safe costs, in iterations (scrypt: N * r * p). Parameters
+// OpenSSL cannot read cost nothing: it refuses them before deriving a key.
+uint64_t pbe_cost(const X509_ALGOR* alg) {
+    if (alg == nullptr) return 1;
+    if (OBJ_obj2nid(alg->algorithm) != NID_pbes2) {
+        PbeParamPtr pbe(unpack<PBEPARAM>(ASN1_ITEM_rptr(PBEPARAM), alg->parameter));
+        return pbe ? iterations(pbe->iter) : 1;
+    }
+    Pbe2ParamPtr pbe2(unpack<PBE2PARAM>(ASN1_ITEM_rptr(PBE2PARAM), alg->parameter));
+    if (!pbe2 || pbe2->keyfunc == nullptr) return 1;
+    int kdf = OBJ_obj2nid(pbe2->keyfunc->algorithm);
+    if (kdf == NID_id_pbkdf2) {
+        Pbkdf2ParamPtr k(unpack<PBKDF2PARAM>(ASN1_ITEM_rptr(PBKDF2PARAM), pbe2->keyfunc->parameter));
+        return k ? iterations(k->iter) : 1;
+    }
+    if (kdf == NID_id_scrypt) {
+        // Work grows with N * r * p; OpenSSL's 32 MB cap bounds memory but not time.
+        ScryptParamsPtr sp(unpack<SCRYPT_PARAMS>(ASN1_ITEM_rptr(SCRYPT_PARAMS), pbe2->keyfunc->parameter));
+        if (!sp) return 1;
+        return times(times(iterations(sp->costParameter), iterations(sp->blockSize)),
+                     iterations(sp->parallelizationParameter));
+    }
+    return 1;
+}
+
+std::string too_costly(uint64_t cost) {
+    std::string n = cost == kUncountable ? "more than 2^64" : std::to_string(cost);
+    return "PKCS#12 key derivation asks for " + n + " rounds, more than the scan spends on one file (" +
+           std::to_string(kKdfBudget) + ")";
+}
 
 class Parser {
 public:
@@ -61,6 +127,13 @@ private:
         sink_.skipped(reason);
     }
 
+    // Charges one key derivation to the file's budget; false once it would overspend.
+    bool afford(uint64_t cost) {
+        if (cost > kdf_left_) return false;
+        kdf_left_ -= cost;
+        return true;
+    }
+
     // Positions only grow, so lines are counted once over the file.
     size_t line_of(size_t pos) {
         if (pos < counted_to_) {
@@ -72,8 +145,19 @@ private:
         return line_;
     }
 
+    // The first END line at or after `from`. Every BEGIN needs one, and
+    // searching the rest of the file each time made BEGIN lines without END
+    // quadratic (a megabyte of them took minutes). `from` only grows, so one
+    // search serves every BEGIN up to the END it found.
+    size_t end_line(size_t from) {
+        if (!end_searched_ || (end_at_ != std::string_view::npos && end_at_ < from)) {
+            end_at_ = data_.find(kEnd, from);
+            end_searched_ = true;
+        }
+        return end_at_;
+    }
+
     void pem() {
-        constexpr std::string_view kEnd = "-----END ";
         constexpr std::string_view kDashes = "-----";
         std::string body;
         size_t pos = 0;
@@ -90,7 +174,7 @@ private:
             bool is_p7 = label == "PKCS7" || label == "CMS" || label == "PKCS #7 SIGNED DATA";
             size_t body_start = label_end + kDashes.size();
             block_ = pos;
-            size_t end = data_.find(kEnd, body_start);
+            size_t end = end_line(body_start);
             bool closed = end != std::string_view::npos &&
                           data_.substr(body_start, end - body_start).find(kBegin) == std::string_view::npos &&
                           data_.substr(end + kEnd.size(), label.size()) == label &&
@@ -128,6 +212,12 @@ private:
         if (outer) inner = pki::der::read(outer->content);
         if (outer && inner && inner->tag == 0x06) return pkcs7(data, *outer);
         if (outer && inner && inner->tag == 0x02) return pkcs12(data);
+        // An indefinite outer length (streaming writers: `openssl cms -stream`,
+        // some Windows tools) is no DER, but its first element still tells the format.
+        if (!outer && data.size() > 2 && data.substr(0, 2) == "\x30\x80") {
+            if (data[2] == 0x06) return pkcs7_ber(data);
+            if (data[2] == 0x02) return pkcs12(data);
+        }
         size_t offset = 0;
         while (offset < data.size()) {
             std::string_view rest = data.substr(offset);
@@ -204,13 +294,24 @@ private:
         // "No password" is written both as an absent and as an empty password.
         std::optional<const char*> password;
         if (PKCS12_mac_present(p12.get())) {
-            if (PKCS12_verify_mac(p12.get(), nullptr, 0) == 1)
+            const ASN1_INTEGER* iter = nullptr;
+            PKCS12_get0_mac(nullptr, nullptr, nullptr, &iter, p12.get());
+            uint64_t cost = iterations(iter);
+            bool costly = false;
+            auto verify = [&](const char* pass) {
+                if (!afford(cost)) {
+                    costly = true;
+                    return false;
+                }
+                return PKCS12_verify_mac(p12.get(), pass, 0) == 1;
+            };
+            if (verify(nullptr))
                 password = nullptr;
-            else if (PKCS12_verify_mac(p12.get(), "", 0) == 1)
+            else if (verify(""))
                 password = "";
             ERR_clear_error();
             if (!password) {
-                skip("PKCS#12 is protected by a password");
+                skip(costly ? too_costly(cost) : "PKCS#12 is protected by a password");
                 return;
             }
         }
@@ -227,11 +328,20 @@ private:
             if (nid == NID_pkcs7_data) {
                 bags.reset(PKCS12_unpack_p7data(p7));
             } else if (nid == NID_pkcs7_encrypted) {
-                if (!password || *password == nullptr) bags.reset(PKCS12_unpack_p7encdata(p7, nullptr, 0));
-                if (!bags && (!password || *password != nullptr)) bags.reset(PKCS12_unpack_p7encdata(p7, "", 0));
+                const PKCS7_ENCRYPT* enc = p7->d.encrypted;
+                uint64_t cost = pbe_cost(enc != nullptr && enc->enc_data != nullptr ? enc->enc_data->algorithm : nullptr);
+                bool costly = false;
+                auto decrypt = [&](const char* pass) {
+                    if (!afford(cost))
+                        costly = true;
+                    else
+                        bags.reset(PKCS12_unpack_p7encdata(p7, pass, 0));
+                };
+                if (!password || *password == nullptr) decrypt(nullptr);
+                if (!bags && (!password || *password != nullptr)) decrypt("");
                 ERR_clear_error();
                 if (!bags) {
-                    skip("PKCS#12 certificates are encrypted with a password");
+                    skip(costly ? too_costly(cost) : "PKCS#12 certificates are encrypted with a password");
                     continue;
                 }
             }
@@ -256,6 +366,9 @@ private:
     ParseCounts counts_;
     int index_ = 0;
     size_t block_ = std::string_view::npos;  // start of the PEM block being read
+    size_t end_at_ = 0;                      // what end_line() found last
+    bool end_searched_ = false;
+    uint64_t kdf_left_ = kKdfBudget;
     size_t counted_to_ = 0;
     size_t line_ = 1;
     size_t first_line_ = line_;
