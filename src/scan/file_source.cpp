@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "scan/file_parse.hpp"
 #include "scan/sources.hpp"
@@ -22,35 +23,53 @@ namespace scan {
 namespace {
 
 constexpr size_t kPiece = 4 << 20;  // bytes read at a time from a big file
+// No certificate's PEM block is this long: past it without an END line the
+// file is not read on (it would otherwise be held whole in memory).
+constexpr size_t kMaxPemRun = 64 << 20;
 
-// Paths between the walker and the workers, bounded so the walk never runs far ahead.
+// Paths between the walker and the workers, handed over in batches (one
+// wake-up per file cost more than reading it) and bounded so the walk never
+// runs far ahead.
 class PathQueue {
 public:
+    using Batch = std::vector<std::string>;
+    static constexpr size_t kBatch = 128;
+
     void push(std::string path) {
-        std::unique_lock<std::mutex> lock(mu_);
-        room_.wait(lock, [&] { return q_.size() < 4096; });
-        q_.push_back(std::move(path));
-        ready_.notify_one();
+        pending_.push_back(std::move(path));
+        if (pending_.size() >= kBatch) flush();
     }
     void close() {
+        flush();
         std::lock_guard<std::mutex> lock(mu_);
         closed_ = true;
         ready_.notify_all();
     }
-    bool pop(std::string& path) {
+    bool pop(Batch& batch) {
         std::unique_lock<std::mutex> lock(mu_);
         ready_.wait(lock, [&] { return !q_.empty() || closed_; });
         if (q_.empty()) return false;
-        path = std::move(q_.front());
+        batch = std::move(q_.front());
         q_.pop_front();
         room_.notify_one();
         return true;
     }
 
 private:
+    // The walker's side only: one thread pushes.
+    void flush() {
+        if (pending_.empty()) return;
+        std::unique_lock<std::mutex> lock(mu_);
+        room_.wait(lock, [&] { return q_.size() < 64; });
+        q_.push_back(std::move(pending_));
+        pending_.clear();
+        ready_.notify_one();
+    }
+
     std::mutex mu_;
     std::condition_variable ready_, room_;
-    std::deque<std::string> q_;
+    std::deque<Batch> q_;
+    Batch pending_;
     bool closed_ = false;
 };
 
@@ -90,9 +109,11 @@ bool certificate_extension(const std::string& path) {
 }
 
 // Where a piece of PEM can be cut: just after the last END line in `buf`.
-size_t pem_cut(std::string_view buf) {
-    size_t end = buf.rfind("-----END ");
+// Only bytes from `from` on are searched: what was searched before held no END line.
+size_t pem_cut(std::string_view buf, size_t from) {
+    size_t end = buf.substr(from).rfind("-----END ");
     if (end == std::string_view::npos) return 0;
+    end += from;
     size_t eol = buf.find('\n', end);
     return eol == std::string_view::npos ? 0 : eol + 1;
 }
@@ -117,6 +138,7 @@ void scan_file(const std::string& path, Collector& out, Hasher& hash, std::strin
     // file); `used` is how much of it holds this file's unparsed bytes.
     if (buf.size() < kPiece) buf.resize(kPiece);
     size_t used = 0;
+    size_t searched = 0;  // bytes of `buf` already searched for an END line
     uint64_t read_total = 0;
     bool pem = false;
     bool first = true;
@@ -138,8 +160,17 @@ void scan_file(const std::string& path, Collector& out, Hasher& hash, std::strin
             first = false;
         }
         // DER and PKCS#12 are parsed whole; PEM in pieces cut after an END line.
-        size_t cut = eof ? used : pem ? pem_cut(have) : 0;
-        if (cut == 0 && !eof) continue;
+        size_t overlap = std::string_view("-----END \n").size();
+        size_t cut = eof ? used : pem ? pem_cut(have, searched > overlap ? searched - overlap : 0) : 0;
+        searched = used;
+        if (cut == 0 && !eof) {
+            if (pem && used > kMaxPemRun) {
+                out.add_problem(file_problem(path, start.index + 1,
+                                             "more than 64 MB of PEM without an END line; the rest of the file is not read"));
+                break;
+            }
+            continue;
+        }
         std::string_view piece = have.substr(0, cut);
         ParseCounts c = parse_buffer(piece, sink, start);
         total.certificates += c.certificates;
@@ -149,6 +180,7 @@ void scan_file(const std::string& path, Collector& out, Hasher& hash, std::strin
         if (!eof) start.line += static_cast<size_t>(std::count(piece.begin(), piece.end(), '\n'));
         std::memmove(buf.data(), buf.data() + cut, used - cut);
         used -= cut;
+        searched = 0;
         if (eof) break;
     }
     bool any = total.certificates > 0;
@@ -233,12 +265,14 @@ void scan_paths(const std::vector<std::string>& paths, const FileScanOptions& op
         workers.emplace_back([&] {
             try {
                 Hasher hash;
-                std::string buf, path;
-                while (queue.pop(path)) scan_file(path, out, hash, buf);
+                std::string buf;
+                PathQueue::Batch batch;
+                while (queue.pop(batch))
+                    for (const auto& path : batch) scan_file(path, out, hash, buf);
             } catch (...) {
                 std::lock_guard<std::mutex> lock(error_mu);
                 if (!error) error = std::current_exception();
-                std::string drain;
+                PathQueue::Batch drain;
                 while (queue.pop(drain)) {
                 }
             }
