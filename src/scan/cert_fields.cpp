@@ -141,18 +141,7 @@ std::string serial_text(std::string_view content) {
     bool negative = (static_cast<unsigned char>(content[0]) & 0x80) != 0;
     if (negative) {
         // Rare: let BIGNUM do the two's complement.
-        std::string tlv;
-        tlv += '\x02';
-        size_t n = content.size();
-        if (n < 128) {
-            tlv += static_cast<char>(n);
-        } else {
-            std::string len;
-            for (size_t v = n; v > 0; v >>= 8) len.insert(len.begin(), static_cast<char>(v & 0xff));
-            tlv += static_cast<char>(0x80 | len.size());
-            tlv += len;
-        }
-        tlv.append(content);
+        std::string tlv = pki::der::tlv(V_ASN1_INTEGER, content);
         const auto* q = reinterpret_cast<const unsigned char*>(tlv.data());
         util::Asn1IntegerPtr neg(d2i_ASN1_INTEGER(nullptr, &q, static_cast<long>(tlv.size())));
         ERR_clear_error();
