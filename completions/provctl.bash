@@ -181,13 +181,77 @@ _provctl_value() {
         "scan expiry|--only") echo "choice warn crit expired" ;;
         "scan expiry|--by") echo "choice batch issuer month" ;;
         "scan expiry|--jobs") echo "text" ;;
+        "device provision|--port") echo "file" ;;
+        "device provision|--ports-from") echo "file" ;;
+        "device provision|--baud") echo "text" ;;
+        "device provision|--timeout") echo "text" ;;
+        "device provision|--issuer-cert") echo "file" ;;
+        "device provision|--issuer-key") echo "text" ;;
+        "device provision|--issuer-passphrase") echo "text" ;;
+        "device provision|--issuer-pin") echo "text" ;;
+        "device provision|--chain") echo "file" ;;
+        "device provision|--trust") echo "file" ;;
+        "device provision|--subject") echo "text" ;;
+        "device provision|--days") echo "text" ;;
+        "device provision|--not-before") echo "text" ;;
+        "device provision|--not-after") echo "text" ;;
+        "device provision|--device-id") echo "text" ;;
+        "device provision|--expect-id") echo "text" ;;
+        "device provision|--id-template") echo "text" ;;
+        "device provision|--id-first") echo "text" ;;
+        "device provision|--slot") echo "text" ;;
+        "device provision|--key-type") echo "choice ec-p256 ec-p384 rsa-3072 rsa-4096" ;;
+        "device provision|--sku") echo "text" ;;
+        "device provision|--hw-revision") echo "text" ;;
+        "device provision|--batch") echo "text" ;;
+        "device provision|--fw-version") echo "text" ;;
+        "device provision|--tries") echo "text" ;;
+        "device provision|--backoff") echo "text" ;;
+        "device provision|--registry") echo "text" ;;
+        "device provision|--operator") echo "text" ;;
+        "device provision|--station") echo "text" ;;
+        "device verify|--port") echo "file" ;;
+        "device verify|--ports-from") echo "file" ;;
+        "device verify|--baud") echo "text" ;;
+        "device verify|--timeout") echo "text" ;;
+        "device verify|--trust") echo "file" ;;
+        "device verify|--untrusted") echo "file" ;;
+        "device verify|--slot") echo "text" ;;
+        "device verify|--registry") echo "text" ;;
+        "device verify|--operator") echo "text" ;;
+        "device verify|--station") echo "text" ;;
+        "device info|--port") echo "file" ;;
+        "device info|--ports-from") echo "file" ;;
+        "device info|--baud") echo "text" ;;
+        "device info|--timeout") echo "text" ;;
+        "device info|--slot") echo "text" ;;
+        "device reprovision|--port") echo "file" ;;
+        "device reprovision|--ports-from") echo "file" ;;
+        "device reprovision|--baud") echo "text" ;;
+        "device reprovision|--timeout") echo "text" ;;
+        "device reprovision|--issuer-cert") echo "file" ;;
+        "device reprovision|--issuer-key") echo "text" ;;
+        "device reprovision|--issuer-passphrase") echo "text" ;;
+        "device reprovision|--issuer-pin") echo "text" ;;
+        "device reprovision|--chain") echo "file" ;;
+        "device reprovision|--trust") echo "file" ;;
+        "device reprovision|--subject") echo "text" ;;
+        "device reprovision|--days") echo "text" ;;
+        "device reprovision|--not-before") echo "text" ;;
+        "device reprovision|--not-after") echo "text" ;;
+        "device reprovision|--reason") echo "text" ;;
+        "device reprovision|--slot") echo "text" ;;
+        "device reprovision|--tries") echo "text" ;;
+        "device reprovision|--registry") echo "text" ;;
+        "device reprovision|--operator") echo "text" ;;
+        "device reprovision|--station") echo "text" ;;
     esac
 }
 
 # Subcommands at command path $1.
 _provctl_commands() {
     case "$1" in
-        "") echo "ca cert csr id registry batch scan completion" ;;
+        "") echo "ca cert csr id registry batch scan device completion" ;;
         "ca") echo "init-root issue-intermediate revoke crl ceremony" ;;
         "ca ceremony") echo "run verify" ;;
         "cert") echo "sign-csr inspect verify" ;;
@@ -196,6 +260,7 @@ _provctl_commands() {
         "registry") echo "list show set-state export audit" ;;
         "batch") echo "generate sign-csrs unseal" ;;
         "scan") echo "expiry" ;;
+        "device") echo "provision verify info reprovision" ;;
     esac
 }
 
@@ -232,6 +297,11 @@ _provctl_options() {
         "batch unseal") echo "--recipient-cert --recipient-key --passphrase --pin --out --out-dir --force" "$global" ;;
         "scan") echo "" "$global" ;;
         "scan expiry") echo "--registry --tls --warn --crit --at --connect-timeout --only --by --csv --follow-symlinks --jobs" "$global" ;;
+        "device") echo "" "$global" ;;
+        "device provision") echo "--port --ports-from --baud --rtscts --timeout --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --chain --trust --subject --days --not-before --not-after --device-id --expect-id --id-template --id-first --slot --key-type --no-lock-debug --sku --hw-revision --batch --fw-version --tries --backoff --requeue --registry --operator --station" "$global" ;;
+        "device verify") echo "--port --ports-from --baud --rtscts --timeout --trust --untrusted --slot --allow-debug --no-registry --registry --operator --station" "$global" ;;
+        "device info") echo "--port --ports-from --baud --rtscts --timeout --slot" "$global" ;;
+        "device reprovision") echo "--port --ports-from --baud --rtscts --timeout --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --chain --trust --subject --days --not-before --not-after --reason --slot --no-lock-debug --tries --yes --registry --operator --station" "$global" ;;
         "completion") echo "" "$global" ;;
         *) echo "$global" ;;
     esac

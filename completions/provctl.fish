@@ -33,6 +33,11 @@ function __provctl_paths
     echo 'batch unseal'
     echo 'scan'
     echo 'scan expiry'
+    echo 'device'
+    echo 'device provision'
+    echo 'device verify'
+    echo 'device info'
+    echo 'device reprovision'
     echo 'completion'
 end
 
@@ -389,6 +394,134 @@ function __provctl_takes_value
             return 0
         case 'scan expiry|--jobs'
             return 0
+        case 'device provision|--port'
+            return 0
+        case 'device provision|--ports-from'
+            return 0
+        case 'device provision|--baud'
+            return 0
+        case 'device provision|--timeout'
+            return 0
+        case 'device provision|--issuer-cert'
+            return 0
+        case 'device provision|--issuer-key'
+            return 0
+        case 'device provision|--issuer-passphrase'
+            return 0
+        case 'device provision|--issuer-pin'
+            return 0
+        case 'device provision|--chain'
+            return 0
+        case 'device provision|--trust'
+            return 0
+        case 'device provision|--subject'
+            return 0
+        case 'device provision|--days'
+            return 0
+        case 'device provision|--not-before'
+            return 0
+        case 'device provision|--not-after'
+            return 0
+        case 'device provision|--device-id'
+            return 0
+        case 'device provision|--expect-id'
+            return 0
+        case 'device provision|--id-template'
+            return 0
+        case 'device provision|--id-first'
+            return 0
+        case 'device provision|--slot'
+            return 0
+        case 'device provision|--key-type'
+            return 0
+        case 'device provision|--sku'
+            return 0
+        case 'device provision|--hw-revision'
+            return 0
+        case 'device provision|--batch'
+            return 0
+        case 'device provision|--fw-version'
+            return 0
+        case 'device provision|--tries'
+            return 0
+        case 'device provision|--backoff'
+            return 0
+        case 'device provision|--registry'
+            return 0
+        case 'device provision|--operator'
+            return 0
+        case 'device provision|--station'
+            return 0
+        case 'device verify|--port'
+            return 0
+        case 'device verify|--ports-from'
+            return 0
+        case 'device verify|--baud'
+            return 0
+        case 'device verify|--timeout'
+            return 0
+        case 'device verify|--trust'
+            return 0
+        case 'device verify|--untrusted'
+            return 0
+        case 'device verify|--slot'
+            return 0
+        case 'device verify|--registry'
+            return 0
+        case 'device verify|--operator'
+            return 0
+        case 'device verify|--station'
+            return 0
+        case 'device info|--port'
+            return 0
+        case 'device info|--ports-from'
+            return 0
+        case 'device info|--baud'
+            return 0
+        case 'device info|--timeout'
+            return 0
+        case 'device info|--slot'
+            return 0
+        case 'device reprovision|--port'
+            return 0
+        case 'device reprovision|--ports-from'
+            return 0
+        case 'device reprovision|--baud'
+            return 0
+        case 'device reprovision|--timeout'
+            return 0
+        case 'device reprovision|--issuer-cert'
+            return 0
+        case 'device reprovision|--issuer-key'
+            return 0
+        case 'device reprovision|--issuer-passphrase'
+            return 0
+        case 'device reprovision|--issuer-pin'
+            return 0
+        case 'device reprovision|--chain'
+            return 0
+        case 'device reprovision|--trust'
+            return 0
+        case 'device reprovision|--subject'
+            return 0
+        case 'device reprovision|--days'
+            return 0
+        case 'device reprovision|--not-before'
+            return 0
+        case 'device reprovision|--not-after'
+            return 0
+        case 'device reprovision|--reason'
+            return 0
+        case 'device reprovision|--slot'
+            return 0
+        case 'device reprovision|--tries'
+            return 0
+        case 'device reprovision|--registry'
+            return 0
+        case 'device reprovision|--operator'
+            return 0
+        case 'device reprovision|--station'
+            return 0
     end
     return 1
 end
@@ -446,6 +579,7 @@ complete -c provctl -n '__provctl_at ""' -a 'id' -d 'Device IDs with check chara
 complete -c provctl -n '__provctl_at ""' -a 'registry' -d 'The device registry: devices, certificates, audit log'
 complete -c provctl -n '__provctl_at ""' -a 'batch' -d 'Certificates for many devices at once, with registry rows'
 complete -c provctl -n '__provctl_at ""' -a 'scan' -d 'Scan files, the registry and TLS endpoints for expiring certificates'
+complete -c provctl -n '__provctl_at ""' -a 'device' -d 'Provision and verify devices over a serial port'
 complete -c provctl -n '__provctl_at ""' -a 'completion' -d 'Print a shell completion script for bash, zsh or fish'
 
 # provctl ca: subcommands
@@ -726,6 +860,96 @@ complete -c provctl -n '__provctl_at "scan expiry"' -l csv -d 'Print CSV (one ro
 complete -c provctl -n '__provctl_at "scan expiry"' -l follow-symlinks -d 'Follow symbolic links in folders (a folder reached twice is read once)'
 complete -c provctl -n '__provctl_at "scan expiry"' -l jobs -x -d 'Files read in parallel (default: one per core)'
 complete -c provctl -n '__provctl_at "scan expiry"' -F
+
+# provctl device: subcommands
+complete -c provctl -n '__provctl_at "device"' -a 'provision' -d 'Provision new units: key on the device, certificate, proof, debug lock'
+complete -c provctl -n '__provctl_at "device"' -a 'verify' -d 'Check a provisioned unit: chain, key possession, debug lock, registry'
+complete -c provctl -n '__provctl_at "device"' -a 'info' -d 'Show what a unit reports: IDs, firmware, lifecycle, certificate'
+complete -c provctl -n '__provctl_at "device"' -a 'reprovision' -d 'Give a returned unit a new key and certificate; revoke the old one'
+
+# provctl device provision
+complete -c provctl -n '__provctl_at "device provision"' -l port -r -F -d 'Serial port of a unit; repeat for units in parallel, one worker per port'
+complete -c provctl -n '__provctl_at "device provision"' -l ports-from -r -F -d 'File with one port per line, optionally followed by the unit\'s expected device ID'
+complete -c provctl -n '__provctl_at "device provision"' -l baud -x -d 'Serial speed'
+complete -c provctl -n '__provctl_at "device provision"' -l rtscts -d 'Use RTS/CTS hardware flow control'
+complete -c provctl -n '__provctl_at "device provision"' -l timeout -x -d 'Time allowed for each request, e.g. 500ms or 5s'
+complete -c provctl -n '__provctl_at "device provision"' -l issuer-cert -r -F -d 'Manufacturing CA certificate (PEM; may be followed by its chain)'
+complete -c provctl -n '__provctl_at "device provision"' -l issuer-key -x -d 'Manufacturing CA key: file:PATH or a pkcs11: URI'
+complete -c provctl -n '__provctl_at "device provision"' -l issuer-passphrase -x -d 'Passphrase source for the issuer key file: env:NAME or file:PATH (default: prompt)'
+complete -c provctl -n '__provctl_at "device provision"' -l issuer-pin -x -d 'PIN source for the issuer token: env:NAME or file:PATH (default: pin-source= or prompt)'
+complete -c provctl -n '__provctl_at "device provision"' -l allow-extractable -d 'Sign with an issuer token key even if it can be read out of the token (CKA_EXTRACTABLE true or CKA_SENSITIVE false). Dangerous: every copy of such a key can sign as this CA'
+complete -c provctl -n '__provctl_at "device provision"' -l chain -r -F -d 'Certificates above the issuer, written to the device with its certificate'
+complete -c provctl -n '__provctl_at "device provision"' -l trust -r -F -d 'Trust anchor the device\'s chain must reach (repeatable; default: the chain\'s last)'
+complete -c provctl -n '__provctl_at "device provision"' -l subject -x -d 'Fixed part of every subject, e.g. \'O=Acme\' (CN is the device ID)'
+complete -c provctl -n '__provctl_at "device provision"' -l days -x -d 'Validity in days from now'
+complete -c provctl -n '__provctl_at "device provision"' -l not-before -x -d 'Start of validity (RFC 3339 or YYYY-MM-DD, UTC)'
+complete -c provctl -n '__provctl_at "device provision"' -l not-after -x -d 'End of validity (RFC 3339 or YYYY-MM-DD, UTC)'
+complete -c provctl -n '__provctl_at "device provision"' -l device-id -x -d 'Give the unit this device ID (one port)'
+complete -c provctl -n '__provctl_at "device provision"' -l expect-id -x -d 'The scanned barcode: the unit must already report this device ID'
+complete -c provctl -n '__provctl_at "device provision"' -l id-template -x -d 'Assign IDs from this template to units that have none, e.g. SN-{seq:08}{check}'
+complete -c provctl -n '__provctl_at "device provision"' -l id-first -x -d 'First sequence number --id-template hands out'
+complete -c provctl -n '__provctl_at "device provision"' -l slot -x -d 'Key slot on the device (0-3)'
+complete -c provctl -n '__provctl_at "device provision"' -l key-type -x -a 'ec-p256 ec-p384 rsa-3072 rsa-4096' -d 'Key the device makes: ec-p256 or ec-p384'
+complete -c provctl -n '__provctl_at "device provision"' -l no-lock-debug -d 'Leave the debug port open (engineering samples only)'
+complete -c provctl -n '__provctl_at "device provision"' -l sku -x -d 'SKU recorded with each unit'
+complete -c provctl -n '__provctl_at "device provision"' -l hw-revision -x -d 'Hardware revision the units must report; recorded'
+complete -c provctl -n '__provctl_at "device provision"' -l batch -x -d 'Registry batch for the units (default: line)'
+complete -c provctl -n '__provctl_at "device provision"' -l fw-version -x -d 'Firmware version the units must report'
+complete -c provctl -n '__provctl_at "device provision"' -l tries -x -d 'Tries per step before a unit is quarantined'
+complete -c provctl -n '__provctl_at "device provision"' -l backoff -x -d 'Wait before the first retry, doubling each time'
+complete -c provctl -n '__provctl_at "device provision"' -l requeue -d 'Try units again that an earlier run quarantined'
+complete -c provctl -n '__provctl_at "device provision"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
+complete -c provctl -n '__provctl_at "device provision"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
+complete -c provctl -n '__provctl_at "device provision"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
+
+# provctl device verify
+complete -c provctl -n '__provctl_at "device verify"' -l port -r -F -d 'Serial port of a unit; repeat for units in parallel, one worker per port'
+complete -c provctl -n '__provctl_at "device verify"' -l ports-from -r -F -d 'File with one port per line, optionally followed by the unit\'s expected device ID'
+complete -c provctl -n '__provctl_at "device verify"' -l baud -x -d 'Serial speed'
+complete -c provctl -n '__provctl_at "device verify"' -l rtscts -d 'Use RTS/CTS hardware flow control'
+complete -c provctl -n '__provctl_at "device verify"' -l timeout -x -d 'Time allowed for each request, e.g. 500ms or 5s'
+complete -c provctl -n '__provctl_at "device verify"' -l trust -r -F -d 'Trust anchor the unit\'s chain must reach (repeatable)'
+complete -c provctl -n '__provctl_at "device verify"' -l untrusted -r -F -d 'Extra intermediate certificates, besides the unit\'s stored chain'
+complete -c provctl -n '__provctl_at "device verify"' -l slot -x -d 'Key slot on the device (0-3)'
+complete -c provctl -n '__provctl_at "device verify"' -l allow-debug -d 'Do not require the debug port to be locked'
+complete -c provctl -n '__provctl_at "device verify"' -l no-registry -d 'Skip the registry agreement check'
+complete -c provctl -n '__provctl_at "device verify"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
+complete -c provctl -n '__provctl_at "device verify"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
+complete -c provctl -n '__provctl_at "device verify"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
+
+# provctl device info
+complete -c provctl -n '__provctl_at "device info"' -l port -r -F -d 'Serial port of a unit; repeat for units in parallel, one worker per port'
+complete -c provctl -n '__provctl_at "device info"' -l ports-from -r -F -d 'File with one port per line, optionally followed by the unit\'s expected device ID'
+complete -c provctl -n '__provctl_at "device info"' -l baud -x -d 'Serial speed'
+complete -c provctl -n '__provctl_at "device info"' -l rtscts -d 'Use RTS/CTS hardware flow control'
+complete -c provctl -n '__provctl_at "device info"' -l timeout -x -d 'Time allowed for each request, e.g. 500ms or 5s'
+complete -c provctl -n '__provctl_at "device info"' -l slot -x -d 'Key slot whose certificate to show (0-3)'
+
+# provctl device reprovision
+complete -c provctl -n '__provctl_at "device reprovision"' -l port -r -F -d 'Serial port of a unit; repeat for units in parallel, one worker per port'
+complete -c provctl -n '__provctl_at "device reprovision"' -l ports-from -r -F -d 'File with one port per line, optionally followed by the unit\'s expected device ID'
+complete -c provctl -n '__provctl_at "device reprovision"' -l baud -x -d 'Serial speed'
+complete -c provctl -n '__provctl_at "device reprovision"' -l rtscts -d 'Use RTS/CTS hardware flow control'
+complete -c provctl -n '__provctl_at "device reprovision"' -l timeout -x -d 'Time allowed for each request, e.g. 500ms or 5s'
+complete -c provctl -n '__provctl_at "device reprovision"' -l issuer-cert -r -F -d 'Manufacturing CA certificate (PEM; may be followed by its chain)'
+complete -c provctl -n '__provctl_at "device reprovision"' -l issuer-key -x -d 'Manufacturing CA key: file:PATH or a pkcs11: URI'
+complete -c provctl -n '__provctl_at "device reprovision"' -l issuer-passphrase -x -d 'Passphrase source for the issuer key file: env:NAME or file:PATH (default: prompt)'
+complete -c provctl -n '__provctl_at "device reprovision"' -l issuer-pin -x -d 'PIN source for the issuer token: env:NAME or file:PATH (default: pin-source= or prompt)'
+complete -c provctl -n '__provctl_at "device reprovision"' -l allow-extractable -d 'Sign with an issuer token key even if it can be read out of the token (CKA_EXTRACTABLE true or CKA_SENSITIVE false). Dangerous: every copy of such a key can sign as this CA'
+complete -c provctl -n '__provctl_at "device reprovision"' -l chain -r -F -d 'Certificates above the issuer, written to the device with its certificate'
+complete -c provctl -n '__provctl_at "device reprovision"' -l trust -r -F -d 'Trust anchor the device\'s chain must reach (repeatable; default: the chain\'s last)'
+complete -c provctl -n '__provctl_at "device reprovision"' -l subject -x -d 'Fixed part of every subject, e.g. \'O=Acme\' (CN is the device ID)'
+complete -c provctl -n '__provctl_at "device reprovision"' -l days -x -d 'Validity in days from now'
+complete -c provctl -n '__provctl_at "device reprovision"' -l not-before -x -d 'Start of validity (RFC 3339 or YYYY-MM-DD, UTC)'
+complete -c provctl -n '__provctl_at "device reprovision"' -l not-after -x -d 'End of validity (RFC 3339 or YYYY-MM-DD, UTC)'
+complete -c provctl -n '__provctl_at "device reprovision"' -l reason -x -d 'Why the unit is re-provisioned (rma, repair...), recorded in the audit log'
+complete -c provctl -n '__provctl_at "device reprovision"' -l slot -x -d 'Key slot on the device (0-3)'
+complete -c provctl -n '__provctl_at "device reprovision"' -l no-lock-debug -d 'Leave the debug port open (engineering samples only)'
+complete -c provctl -n '__provctl_at "device reprovision"' -l tries -x -d 'Tries per step'
+complete -c provctl -n '__provctl_at "device reprovision"' -l yes -d 'Do not ask for confirmation (scripts)'
+complete -c provctl -n '__provctl_at "device reprovision"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
+complete -c provctl -n '__provctl_at "device reprovision"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
+complete -c provctl -n '__provctl_at "device reprovision"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
 
 # provctl completion
 complete -c provctl -n '__provctl_at "completion"' -x -a 'bash zsh fish'

@@ -23,7 +23,7 @@
 namespace registry {
 
 // The newest schema this binary knows; a database with a higher version is refused.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Who did it, from where: recorded in every audit entry.
 struct Actor {
@@ -121,6 +121,24 @@ struct DeviceFilter {
     int64_t limit = 0;  // 0: no limit
 };
 
+// A unit on a provisioning station (docs/device-protocol.md): where it
+// stands, keyed by the hardware UID the device reports.
+struct UnitProgress {
+    std::string hw_uid;
+    std::string device_id;          // "" until one is assigned
+    std::string step;               // the last step completed (BOOTSTRAP ... PROVISIONED, QUARANTINE)
+    std::string failed_step;        // QUARANTINE: the step that failed
+    std::string reason;             // QUARANTINE: why
+    std::string public_key_sha256;  // of the unit's SubjectPublicKeyInfo, once known
+    std::string cert_pem;           // the certificate issued for that key
+    std::string port;
+    std::string job;
+    int64_t attempts = 0;           // station runs that worked on the unit
+    std::string station;
+    std::string operator_name;
+    int64_t updated_at = 0;
+};
+
 struct StateChange {
     State from;
     State to;
@@ -155,6 +173,12 @@ public:
     // The next CRL number of this issuer (1 for its first CRL), strictly
     // greater than any handed out before; recorded with a "crl" audit entry.
     int64_t next_crl_number(const std::string& issuer, const Actor& actor);
+    // Inserts or replaces the unit's row, with an audit entry "provision"
+    // naming the step (and the reason, for QUARANTINE).
+    void save_unit(const UnitProgress& unit, const Actor& actor);
+    // The next sequence number for an ID template, starting at `first`;
+    // each call hands out a new one.
+    int64_t take_id_seq(const std::string& id_template, int64_t first);
 
     // Reads.
     std::optional<Device> find_device(const std::string& device_id);
@@ -175,6 +199,9 @@ public:
     // flat for a fleet of millions.
     std::vector<std::pair<Certificate, std::string>> active_certificates(const std::string& after_fingerprint,
                                                                          int64_t limit);
+    std::optional<UnitProgress> find_unit(const std::string& hw_uid);
+    // The unit that holds this device ID, if any.
+    std::optional<UnitProgress> find_unit_by_device(const std::string& device_id);
     // The distinct issuer texts that have revoked certificates, sorted.
     std::vector<std::string> revoking_issuers();
 
@@ -205,6 +232,7 @@ private:
     Device device_row(const Row& r) const;
     Certificate cert_row(const Row& r) const;
     AuditEntry audit_row(const Row& r) const;
+    UnitProgress unit_row(const Row& r) const;
 
     std::string display_url_;
     const util::Clock* clock_;

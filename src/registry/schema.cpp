@@ -63,6 +63,32 @@ const std::vector<Migration>& migrations() {
              " issuer TEXT PRIMARY KEY,"
              " number BIGINT NOT NULL)",
          }},
+        {3,
+         {
+             // Units on a provisioning station, by hardware UID: the last step
+             // each one completed, so a station that lost power resumes them.
+             // The certificate issued for the unit's key is kept from the moment
+             // it is made, before it reaches the device: never a second identity.
+             "CREATE TABLE provisioning_units ("
+             " hw_uid TEXT PRIMARY KEY,"
+             " device_id TEXT NOT NULL,"
+             " step TEXT NOT NULL,"
+             " failed_step TEXT NOT NULL,"
+             " reason TEXT NOT NULL,"
+             " public_key_sha256 TEXT NOT NULL,"
+             " cert_pem TEXT NOT NULL,"
+             " port TEXT NOT NULL,"
+             " job TEXT NOT NULL,"
+             " attempts BIGINT NOT NULL,"
+             " station TEXT NOT NULL,"
+             " operator_name TEXT NOT NULL,"
+             " updated_at BIGINT NOT NULL)",
+             "CREATE UNIQUE INDEX provisioning_units_device ON provisioning_units (device_id) WHERE device_id <> ''",
+             // The next sequence number each ID template hands out on a station.
+             "CREATE TABLE id_counters ("
+             " template TEXT PRIMARY KEY,"
+             " next_seq BIGINT NOT NULL)",
+         }},
     };
     return steps;
 }
