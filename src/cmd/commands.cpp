@@ -53,6 +53,10 @@ void register_all(CLI::App& app, Context& ctx) {
     scan->require_subcommand(1);
     register_scan_expiry(*scan, ctx);
 
+    auto* dev = app.add_subcommand("device", "Provision and verify devices over a serial port");
+    dev->require_subcommand(1);
+    register_device_simulate(*dev, ctx);
+
     register_completion(app, ctx);
 }
 
