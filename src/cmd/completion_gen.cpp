@@ -57,10 +57,13 @@ std::string one_line(std::string text) {
 
 ValueKind kind_of(const CLI::Option& opt, const std::string& name, std::vector<std::string>& choices) {
     if (opt.get_items_expected_max() == 0) return ValueKind::none;  // a flag
+    // A FILE or PATH type wins over the choice table, which is keyed by the
+    // option name alone: `device simulate --state FILE` is no registry state.
+    std::string type = opt.get_type_name();
+    if (type.rfind("FILE", 0) == 0 || type.rfind("PATH", 0) == 0) return ValueKind::file;
     choices = choices_for(name);
     if (!choices.empty()) return ValueKind::choice;
-    std::string type = opt.get_type_name();
-    if (type.rfind("FILE", 0) == 0 || type.rfind("PATH", 0) == 0 || takes_path(name)) return ValueKind::file;
+    if (takes_path(name)) return ValueKind::file;
     return ValueKind::text;
 }
 
