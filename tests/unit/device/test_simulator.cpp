@@ -338,6 +338,12 @@ TEST_F(SimulatorTest, RotateRefusals) {
               "unauthorized");  // wrong key
     EXPECT_EQ(error(*sim, "rotate", {{"slot", 0}, {"authorization", authorization(*sim, ca.key.get(), 0, "SN-9999")}}),
               "unauthorized");  // signed for another device
+    // A failed attempt uses the nonce up: the right signature over it comes too late.
+    auto spent = *util::base64_decode(ok(*sim, "begin_rotate", {{"slot", 0}})["nonce"].get<std::string>());
+    EXPECT_EQ(error(*sim, "rotate", {{"slot", 0}, {"authorization", sig_b64}}), "unauthorized");
+    EXPECT_EQ(error(*sim, "rotate",
+                    {{"slot", 0}, {"authorization", util::base64_encode(sign(ca.key.get(), rotate_message("SN-0001", spent)))}}),
+              "unauthorized");
     // A right signature over the nonce, used twice: the second is refused.
     auto nonce = *util::base64_decode(ok(*sim, "begin_rotate", {{"slot", 0}})["nonce"].get<std::string>());
     std::string good = util::base64_encode(sign(ca.key.get(), rotate_message("SN-0001", nonce)));
@@ -345,7 +351,6 @@ TEST_F(SimulatorTest, RotateRefusals) {
     ok(*sim, "rotate", {{"slot", 0}, {"authorization", good}});
     EXPECT_NE(sim->state().slots[0].key_pem, key_before);
     EXPECT_EQ(error(*sim, "rotate", {{"slot", 0}, {"authorization", good}}), "unauthorized");
-    // A failed attempt uses the nonce up as well.
     ASSERT_TRUE(sim->state().slots[0].cert_pem.empty());
     EXPECT_EQ(error(*sim, "begin_rotate", {{"slot", 0}}), "bad_request");  // nothing to rotate without a certificate
     EXPECT_EQ(error(*sim, "rotate", {{"slot", 0}, {"authorization", "%%"}}), "bad_request");
