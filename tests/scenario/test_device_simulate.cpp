@@ -189,3 +189,20 @@ TEST(DeviceSimulate, UnknownFaultExits2) {
     r = testing_support::provctl({"device", "simulate", "--state", dir.file("s.json"), "--baud", "12345"});
     EXPECT_EQ(r.exit_code, 2);
 }
+
+TEST(DeviceSimulate, BaudPacesTheWire) {
+    TempDir dir;
+    SimProcess sim({"device", "simulate", "--state", dir.file("p.json"), "--baud", "9600"});
+    util::Fd fd = device::open_serial(sim.first_line(), {});
+    device::LineChannel ch(fd.get());
+    std::string frame = json{{"id", 1}, {"cmd", "hello"}, {"args", json::object()}}.dump() + "\n";
+    auto start = std::chrono::steady_clock::now();
+    json hello = request(ch, 1, "hello");
+    auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_EQ(hello["ok"], true);
+    // Request and response at 10 bits a byte, 9600 bit/s: no faster than that.
+    size_t bytes = frame.size() + hello.dump().size() + 1;
+    auto wire = std::chrono::microseconds(bytes * 10 * 1'000'000 / 9600);
+    EXPECT_GE(took, wire * 9 / 10) << bytes << " bytes";
+    EXPECT_EQ(sim.stop(), 0);
+}
