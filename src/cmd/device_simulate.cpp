@@ -120,6 +120,9 @@ void run_device_simulate(const DeviceSimulateOptions& o, Context& ctx) {
     for (const auto& f : o.faults) faults.push_back(device::parse_fault(f));
     if (o.baud != 0 && !device::supported_baud(o.baud))
         util::fail_input("--baud " + std::to_string(o.baud) + " is not a UART speed; try 115200 (or 0 for no pacing)");
+    struct stat st{};
+    if (!o.link.empty() && ::lstat(o.link.c_str(), &st) == 0 && !S_ISLNK(st.st_mode))
+        util::fail_input("--link " + o.link + " exists and is not a symbolic link");
     device::SimConfig config;
     config.fw_version = o.fw_version;
     config.hw_rev = o.hw_rev;
