@@ -181,13 +181,22 @@ _provctl_value() {
         "scan expiry|--only") echo "choice warn crit expired" ;;
         "scan expiry|--by") echo "choice batch issuer month" ;;
         "scan expiry|--jobs") echo "text" ;;
+        "device simulate|--state") echo "file" ;;
+        "device simulate|--link") echo "file" ;;
+        "device simulate|--hw-uid") echo "text" ;;
+        "device simulate|--fw-version") echo "text" ;;
+        "device simulate|--hw-rev") echo "text" ;;
+        "device simulate|--keygen-ms") echo "text" ;;
+        "device simulate|--sign-ms") echo "text" ;;
+        "device simulate|--baud") echo "text" ;;
+        "device simulate|--fault") echo "text" ;;
     esac
 }
 
 # Subcommands at command path $1.
 _provctl_commands() {
     case "$1" in
-        "") echo "ca cert csr id registry batch scan completion" ;;
+        "") echo "ca cert csr id registry batch scan device completion" ;;
         "ca") echo "init-root issue-intermediate revoke crl ceremony" ;;
         "ca ceremony") echo "run verify" ;;
         "cert") echo "sign-csr inspect verify" ;;
@@ -196,6 +205,7 @@ _provctl_commands() {
         "registry") echo "list show set-state export audit" ;;
         "batch") echo "generate sign-csrs unseal" ;;
         "scan") echo "expiry" ;;
+        "device") echo "simulate" ;;
     esac
 }
 
@@ -232,6 +242,8 @@ _provctl_options() {
         "batch unseal") echo "--recipient-cert --recipient-key --passphrase --pin --out --out-dir --force" "$global" ;;
         "scan") echo "" "$global" ;;
         "scan expiry") echo "--registry --tls --warn --crit --at --connect-timeout --only --by --csv --follow-symlinks --jobs" "$global" ;;
+        "device") echo "" "$global" ;;
+        "device simulate") echo "--state --link --hw-uid --fw-version --hw-rev --keygen-ms --sign-ms --baud --fault" "$global" ;;
         "completion") echo "" "$global" ;;
         *) echo "$global" ;;
     esac

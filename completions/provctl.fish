@@ -33,6 +33,8 @@ function __provctl_paths
     echo 'batch unseal'
     echo 'scan'
     echo 'scan expiry'
+    echo 'device'
+    echo 'device simulate'
     echo 'completion'
 end
 
@@ -389,6 +391,24 @@ function __provctl_takes_value
             return 0
         case 'scan expiry|--jobs'
             return 0
+        case 'device simulate|--state'
+            return 0
+        case 'device simulate|--link'
+            return 0
+        case 'device simulate|--hw-uid'
+            return 0
+        case 'device simulate|--fw-version'
+            return 0
+        case 'device simulate|--hw-rev'
+            return 0
+        case 'device simulate|--keygen-ms'
+            return 0
+        case 'device simulate|--sign-ms'
+            return 0
+        case 'device simulate|--baud'
+            return 0
+        case 'device simulate|--fault'
+            return 0
     end
     return 1
 end
@@ -446,6 +466,7 @@ complete -c provctl -n '__provctl_at ""' -a 'id' -d 'Device IDs with check chara
 complete -c provctl -n '__provctl_at ""' -a 'registry' -d 'The device registry: devices, certificates, audit log'
 complete -c provctl -n '__provctl_at ""' -a 'batch' -d 'Certificates for many devices at once, with registry rows'
 complete -c provctl -n '__provctl_at ""' -a 'scan' -d 'Scan files, the registry and TLS endpoints for expiring certificates'
+complete -c provctl -n '__provctl_at ""' -a 'device' -d 'Provision and verify devices over a serial port'
 complete -c provctl -n '__provctl_at ""' -a 'completion' -d 'Print a shell completion script for bash, zsh or fish'
 
 # provctl ca: subcommands
@@ -726,6 +747,20 @@ complete -c provctl -n '__provctl_at "scan expiry"' -l csv -d 'Print CSV (one ro
 complete -c provctl -n '__provctl_at "scan expiry"' -l follow-symlinks -d 'Follow symbolic links in folders (a folder reached twice is read once)'
 complete -c provctl -n '__provctl_at "scan expiry"' -l jobs -x -d 'Files read in parallel (default: one per core)'
 complete -c provctl -n '__provctl_at "scan expiry"' -F
+
+# provctl device: subcommands
+complete -c provctl -n '__provctl_at "device"' -a 'simulate' -d 'Simulate a device with a secure element on a pseudo-terminal'
+
+# provctl device simulate
+complete -c provctl -n '__provctl_at "device simulate"' -l state -r -F -d 'State file: the board\'s flash, keys included (created 0600 on first use)'
+complete -c provctl -n '__provctl_at "device simulate"' -l link -r -F -d 'Also make this symbolic link to the port (a stale one is replaced)'
+complete -c provctl -n '__provctl_at "device simulate"' -l hw-uid -x -d 'Hardware UID (hex) of a new state file (default: 8 random bytes)'
+complete -c provctl -n '__provctl_at "device simulate"' -l fw-version -x -d 'Firmware version hello reports'
+complete -c provctl -n '__provctl_at "device simulate"' -l hw-rev -x -d 'Hardware revision hello reports'
+complete -c provctl -n '__provctl_at "device simulate"' -l keygen-ms -x -d 'Time gen_key and rotate take (ms)'
+complete -c provctl -n '__provctl_at "device simulate"' -l sign-ms -x -d 'Time get_csr and sign_challenge take (ms)'
+complete -c provctl -n '__provctl_at "device simulate"' -l baud -x -d 'Pace the wire like a UART at this speed, 8N1 (0: no pacing)'
+complete -c provctl -n '__provctl_at "device simulate"' -l fault -x -d 'Fault switch NAME[@CMD][:COUNT]; repeat for more. NAME: noise, drop-response, reset, busy, wrong-device-id, bad-signature, corrupt-write, debug-lock-fails, self-test-fails'
 
 # provctl completion
 complete -c provctl -n '__provctl_at "completion"' -x -a 'bash zsh fish'
