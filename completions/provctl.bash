@@ -189,7 +189,7 @@ _provctl_value() {
         "device simulate|--keygen-ms") echo "text" ;;
         "device simulate|--sign-ms") echo "text" ;;
         "device simulate|--baud") echo "text" ;;
-        "device simulate|--fault") echo "text" ;;
+        "device simulate|--fault") echo "choice noise drop-response reset busy wrong-device-id bad-signature corrupt-write debug-lock-fails self-test-fails" ;;
     esac
 }
 

@@ -760,7 +760,7 @@ complete -c provctl -n '__provctl_at "device simulate"' -l hw-rev -x -d 'Hardwar
 complete -c provctl -n '__provctl_at "device simulate"' -l keygen-ms -x -d 'Time gen_key and rotate take (ms)'
 complete -c provctl -n '__provctl_at "device simulate"' -l sign-ms -x -d 'Time get_csr and sign_challenge take (ms)'
 complete -c provctl -n '__provctl_at "device simulate"' -l baud -x -d 'Pace the wire like a UART at this speed, 8N1 (0: no pacing)'
-complete -c provctl -n '__provctl_at "device simulate"' -l fault -x -d 'Fault switch NAME[@CMD][:COUNT]; repeat for more. NAME: noise, drop-response, reset, busy, wrong-device-id, bad-signature, corrupt-write, debug-lock-fails, self-test-fails'
+complete -c provctl -n '__provctl_at "device simulate"' -l fault -x -a 'noise drop-response reset busy wrong-device-id bad-signature corrupt-write debug-lock-fails self-test-fails' -d 'Fault switch NAME[@CMD][:COUNT]; repeat for more. NAME: noise, drop-response, reset, busy, wrong-device-id, bad-signature, corrupt-write, debug-lock-fails, self-test-fails'
 
 # provctl completion
 complete -c provctl -n '__provctl_at "completion"' -x -a 'bash zsh fish'

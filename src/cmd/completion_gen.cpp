@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "device/sim_faults.hpp"
 #include "pki/key.hpp"
 
 namespace cmd {
@@ -24,16 +25,18 @@ std::vector<std::string> choices_for(const std::string& name) {
         {"--only", {"warn", "crit", "expired"}},  // scan expiry
         {"--by", {"batch", "issuer", "month"}},
     };
-    if (name == "--key-type") {
+    // "a, b, c" lists kept where the values are checked.
+    auto split = [](const std::string& all) {
         std::vector<std::string> out;
-        std::string all = pki::kKeyTypeChoices;
         for (size_t start = 0; start < all.size();) {
             size_t end = all.find(", ", start);
             out.push_back(all.substr(start, end - start));
             start = end == std::string::npos ? all.size() : end + 2;
         }
         return out;
-    }
+    };
+    if (name == "--key-type") return split(pki::kKeyTypeChoices);
+    if (name == "--fault") return split(device::fault_names());  // device simulate: the NAME part
     auto it = table.find(name);
     return it == table.end() ? std::vector<std::string>{} : it->second;
 }
