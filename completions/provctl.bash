@@ -245,6 +245,15 @@ _provctl_value() {
         "device reprovision|--registry") echo "text" ;;
         "device reprovision|--operator") echo "text" ;;
         "device reprovision|--station") echo "text" ;;
+        "device simulate|--state") echo "file" ;;
+        "device simulate|--link") echo "file" ;;
+        "device simulate|--hw-uid") echo "text" ;;
+        "device simulate|--fw-version") echo "text" ;;
+        "device simulate|--hw-rev") echo "text" ;;
+        "device simulate|--keygen-ms") echo "text" ;;
+        "device simulate|--sign-ms") echo "text" ;;
+        "device simulate|--baud") echo "text" ;;
+        "device simulate|--fault") echo "choice noise drop-response reset busy wrong-device-id bad-signature corrupt-write debug-lock-fails self-test-fails" ;;
     esac
 }
 
@@ -260,7 +269,7 @@ _provctl_commands() {
         "registry") echo "list show set-state export audit" ;;
         "batch") echo "generate sign-csrs unseal" ;;
         "scan") echo "expiry" ;;
-        "device") echo "provision verify info reprovision" ;;
+        "device") echo "provision verify info reprovision simulate" ;;
     esac
 }
 
@@ -302,6 +311,7 @@ _provctl_options() {
         "device verify") echo "--port --ports-from --baud --rtscts --timeout --trust --untrusted --slot --allow-debug --no-registry --registry --operator --station" "$global" ;;
         "device info") echo "--port --ports-from --baud --rtscts --timeout --slot" "$global" ;;
         "device reprovision") echo "--port --ports-from --baud --rtscts --timeout --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --chain --trust --subject --days --not-before --not-after --reason --slot --no-lock-debug --tries --yes --registry --operator --station" "$global" ;;
+        "device simulate") echo "--state --link --hw-uid --fw-version --hw-rev --keygen-ms --sign-ms --baud --fault" "$global" ;;
         "completion") echo "" "$global" ;;
         *) echo "$global" ;;
     esac

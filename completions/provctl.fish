@@ -38,6 +38,7 @@ function __provctl_paths
     echo 'device verify'
     echo 'device info'
     echo 'device reprovision'
+    echo 'device simulate'
     echo 'completion'
 end
 
@@ -522,6 +523,24 @@ function __provctl_takes_value
             return 0
         case 'device reprovision|--station'
             return 0
+        case 'device simulate|--state'
+            return 0
+        case 'device simulate|--link'
+            return 0
+        case 'device simulate|--hw-uid'
+            return 0
+        case 'device simulate|--fw-version'
+            return 0
+        case 'device simulate|--hw-rev'
+            return 0
+        case 'device simulate|--keygen-ms'
+            return 0
+        case 'device simulate|--sign-ms'
+            return 0
+        case 'device simulate|--baud'
+            return 0
+        case 'device simulate|--fault'
+            return 0
     end
     return 1
 end
@@ -866,6 +885,7 @@ complete -c provctl -n '__provctl_at "device"' -a 'provision' -d 'Provision new 
 complete -c provctl -n '__provctl_at "device"' -a 'verify' -d 'Check a provisioned unit: chain, key possession, debug lock, registry'
 complete -c provctl -n '__provctl_at "device"' -a 'info' -d 'Show what a unit reports: IDs, firmware, lifecycle, certificate'
 complete -c provctl -n '__provctl_at "device"' -a 'reprovision' -d 'Give a returned unit a new key and certificate; revoke the old one'
+complete -c provctl -n '__provctl_at "device"' -a 'simulate' -d 'Simulate a device with a secure element on a pseudo-terminal'
 
 # provctl device provision
 complete -c provctl -n '__provctl_at "device provision"' -l port -r -F -d 'Serial port of a unit; repeat for units in parallel, one worker per port'
@@ -950,6 +970,17 @@ complete -c provctl -n '__provctl_at "device reprovision"' -l yes -d 'Do not ask
 complete -c provctl -n '__provctl_at "device reprovision"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
 complete -c provctl -n '__provctl_at "device reprovision"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
 complete -c provctl -n '__provctl_at "device reprovision"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
+
+# provctl device simulate
+complete -c provctl -n '__provctl_at "device simulate"' -l state -r -F -d 'State file: the board\'s flash, keys included (created 0600 on first use)'
+complete -c provctl -n '__provctl_at "device simulate"' -l link -r -F -d 'Also make this symbolic link to the port (a stale one is replaced)'
+complete -c provctl -n '__provctl_at "device simulate"' -l hw-uid -x -d 'Hardware UID (hex) of a new state file (default: 8 random bytes)'
+complete -c provctl -n '__provctl_at "device simulate"' -l fw-version -x -d 'Firmware version hello reports'
+complete -c provctl -n '__provctl_at "device simulate"' -l hw-rev -x -d 'Hardware revision hello reports'
+complete -c provctl -n '__provctl_at "device simulate"' -l keygen-ms -x -d 'Time gen_key and rotate take (ms)'
+complete -c provctl -n '__provctl_at "device simulate"' -l sign-ms -x -d 'Time get_csr and sign_challenge take (ms)'
+complete -c provctl -n '__provctl_at "device simulate"' -l baud -x -d 'Pace the wire like a UART at this speed, 8N1 (0: no pacing)'
+complete -c provctl -n '__provctl_at "device simulate"' -l fault -x -a 'noise drop-response reset busy wrong-device-id bad-signature corrupt-write debug-lock-fails self-test-fails' -d 'Fault switch NAME[@CMD][:COUNT]; repeat for more. NAME: noise, drop-response, reset, busy, wrong-device-id, bad-signature, corrupt-write, debug-lock-fails, self-test-fails'
 
 # provctl completion
 complete -c provctl -n '__provctl_at "completion"' -x -a 'bash zsh fish'

@@ -59,6 +59,7 @@ void register_all(CLI::App& app, Context& ctx) {
     register_device_verify(*dev, ctx);
     register_device_info(*dev, ctx);
     register_device_reprovision(*dev, ctx);
+    register_device_simulate(*dev, ctx);
 
     register_completion(app, ctx);
 }

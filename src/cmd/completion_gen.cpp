@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "device/sim_faults.hpp"
 #include "pki/key.hpp"
 
 namespace cmd {
@@ -24,16 +25,18 @@ std::vector<std::string> choices_for(const std::string& name) {
         {"--only", {"warn", "crit", "expired"}},  // scan expiry
         {"--by", {"batch", "issuer", "month"}},
     };
-    if (name == "--key-type") {
+    // "a, b, c" lists kept where the values are checked.
+    auto split = [](const std::string& all) {
         std::vector<std::string> out;
-        std::string all = pki::kKeyTypeChoices;
         for (size_t start = 0; start < all.size();) {
             size_t end = all.find(", ", start);
             out.push_back(all.substr(start, end - start));
             start = end == std::string::npos ? all.size() : end + 2;
         }
         return out;
-    }
+    };
+    if (name == "--key-type") return split(pki::kKeyTypeChoices);
+    if (name == "--fault") return split(device::fault_names());  // device simulate: the NAME part
     auto it = table.find(name);
     return it == table.end() ? std::vector<std::string>{} : it->second;
 }
@@ -57,10 +60,13 @@ std::string one_line(std::string text) {
 
 ValueKind kind_of(const CLI::Option& opt, const std::string& name, std::vector<std::string>& choices) {
     if (opt.get_items_expected_max() == 0) return ValueKind::none;  // a flag
+    // A FILE or PATH type wins over the choice table, which is keyed by the
+    // option name alone: `device simulate --state FILE` is no registry state.
+    std::string type = opt.get_type_name();
+    if (type.rfind("FILE", 0) == 0 || type.rfind("PATH", 0) == 0) return ValueKind::file;
     choices = choices_for(name);
     if (!choices.empty()) return ValueKind::choice;
-    std::string type = opt.get_type_name();
-    if (type.rfind("FILE", 0) == 0 || type.rfind("PATH", 0) == 0 || takes_path(name)) return ValueKind::file;
+    if (takes_path(name)) return ValueKind::file;
     return ValueKind::text;
 }
 

@@ -47,6 +47,12 @@ LineChannel::ReadResult LineChannel::read_line(Deadline deadline) {
                 skipping_ = false;
                 return {Status::too_long, {}};
             }
+            if (nl + 1 > kMaxFrame) {
+                // The newline came in the same read that took the frame past
+                // the limit: still too long, however it was split up.
+                buf_.erase(0, nl + 1);
+                return {Status::too_long, {}};
+            }
             std::string line = buf_.substr(0, nl);
             buf_.erase(0, nl + 1);
             if (!line.empty() && line.back() == '\r') line.pop_back();

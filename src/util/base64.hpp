@@ -1,6 +1,6 @@
 #pragma once
-// Standard base64 (RFC 4648 section 4, with padding), the encoding the
-// device protocol and the cloud APIs use for binary fields.
+// Standard base64 (RFC 4648 section 4, with '=' padding, no line breaks), as
+// the device protocol carries binary fields.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -8,7 +8,8 @@
 namespace util {
 
 std::string base64_encode(std::string_view bytes);
-// nullopt on anything but canonical padded base64 (no whitespace, no URL alphabet).
+
+// nullopt unless `text` is canonical padded base64 without whitespace.
 std::optional<std::string> base64_decode(std::string_view text);
 
 }  // namespace util
