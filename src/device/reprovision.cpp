@@ -63,13 +63,14 @@ private:
         r_.step = name;
         if (observe_) observe_(name);
         with_retries(name, cfg_.tries, cfg_.backoff, r_.retries, fn);
-        if (!r_.device_id.empty() && current_ != "IDENTIFY") audit("rma step " + current_ + " done");
+        if (!r_.device_id.empty() && current_ != "IDENTIFY") audit("step " + current_ + " done");
     }
 
     void audit(const std::string& detail) {
         reg_.with([&](registry::Registry& reg) {
             registry::Transaction tx(reg);
-            reg.append_audit({"rma", r_.device_id, "", "", detail + " (port " + plan_.port + ")"}, cfg_.actor);
+            reg.append_audit({"rma", r_.device_id, "", "", detail + " (reason " + plan_.reason + ", port " + plan_.port + ")"},
+                             cfg_.actor);
             tx.commit();
         });
     }
@@ -77,7 +78,7 @@ private:
     void audit_failure() {
         if (r_.device_id.empty()) return;
         try {
-            audit("rma stopped at " + r_.failed_step + ": " + r_.reason);
+            audit("stopped at " + r_.failed_step + ": " + r_.reason);
         } catch (const util::Error&) {
             // The failure is reported to the operator either way.
         }
