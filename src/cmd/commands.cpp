@@ -53,6 +53,10 @@ void register_all(CLI::App& app, Context& ctx) {
     scan->require_subcommand(1);
     register_scan_expiry(*scan, ctx);
 
+    auto* manifest = app.add_subcommand("manifest", "Check provisioning job and ceremony files");
+    manifest->require_subcommand(1);
+    register_manifest_validate(*manifest, ctx);
+
     register_completion(app, ctx);
 }
 

@@ -38,6 +38,7 @@ void register_batch_generate(CLI::App& group, Context& ctx);
 void register_batch_sign_csrs(CLI::App& group, Context& ctx);
 void register_batch_unseal(CLI::App& group, Context& ctx);
 void register_scan_expiry(CLI::App& group, Context& ctx);
+void register_manifest_validate(CLI::App& group, Context& ctx);
 // The exit code of a command line CLI11 refused: 2, but 3 for scan (monitoring's UNKNOWN).
 int parse_error_exit_code(const CLI::App& app);
 void register_completion(CLI::App& app, Context& ctx);
