@@ -187,7 +187,7 @@ _provctl_value() {
 # Subcommands at command path $1.
 _provctl_commands() {
     case "$1" in
-        "") echo "ca cert csr id registry batch scan completion" ;;
+        "") echo "ca cert csr id registry batch scan manifest completion" ;;
         "ca") echo "init-root issue-intermediate revoke crl ceremony" ;;
         "ca ceremony") echo "run verify" ;;
         "cert") echo "sign-csr inspect verify" ;;
@@ -196,6 +196,7 @@ _provctl_commands() {
         "registry") echo "list show set-state export audit" ;;
         "batch") echo "generate sign-csrs unseal" ;;
         "scan") echo "expiry" ;;
+        "manifest") echo "validate" ;;
     esac
 }
 
@@ -232,6 +233,8 @@ _provctl_options() {
         "batch unseal") echo "--recipient-cert --recipient-key --passphrase --pin --out --out-dir --force" "$global" ;;
         "scan") echo "" "$global" ;;
         "scan expiry") echo "--registry --tls --warn --crit --at --connect-timeout --only --by --csv --follow-symlinks --jobs" "$global" ;;
+        "manifest") echo "" "$global" ;;
+        "manifest validate") echo "" "$global" ;;
         "completion") echo "" "$global" ;;
         *) echo "$global" ;;
     esac
@@ -248,6 +251,7 @@ _provctl_positional() {
         "registry set-state") echo "text" ;;
         "batch unseal") echo "file" ;;
         "scan expiry") echo "file" ;;
+        "manifest validate") echo "file" ;;
         "completion") echo "choice bash zsh fish" ;;
     esac
 }

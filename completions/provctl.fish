@@ -33,6 +33,8 @@ function __provctl_paths
     echo 'batch unseal'
     echo 'scan'
     echo 'scan expiry'
+    echo 'manifest'
+    echo 'manifest validate'
     echo 'completion'
 end
 
@@ -446,6 +448,7 @@ complete -c provctl -n '__provctl_at ""' -a 'id' -d 'Device IDs with check chara
 complete -c provctl -n '__provctl_at ""' -a 'registry' -d 'The device registry: devices, certificates, audit log'
 complete -c provctl -n '__provctl_at ""' -a 'batch' -d 'Certificates for many devices at once, with registry rows'
 complete -c provctl -n '__provctl_at ""' -a 'scan' -d 'Scan files, the registry and TLS endpoints for expiring certificates'
+complete -c provctl -n '__provctl_at ""' -a 'manifest' -d 'Check provisioning job and ceremony files'
 complete -c provctl -n '__provctl_at ""' -a 'completion' -d 'Print a shell completion script for bash, zsh or fish'
 
 # provctl ca: subcommands
@@ -726,6 +729,12 @@ complete -c provctl -n '__provctl_at "scan expiry"' -l csv -d 'Print CSV (one ro
 complete -c provctl -n '__provctl_at "scan expiry"' -l follow-symlinks -d 'Follow symbolic links in folders (a folder reached twice is read once)'
 complete -c provctl -n '__provctl_at "scan expiry"' -l jobs -x -d 'Files read in parallel (default: one per core)'
 complete -c provctl -n '__provctl_at "scan expiry"' -F
+
+# provctl manifest: subcommands
+complete -c provctl -n '__provctl_at "manifest"' -a 'validate' -d 'Check provisioning job and ceremony files, reporting every problem'
+
+# provctl manifest validate
+complete -c provctl -n '__provctl_at "manifest validate"' -F
 
 # provctl completion
 complete -c provctl -n '__provctl_at "completion"' -x -a 'bash zsh fish'
