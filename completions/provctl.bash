@@ -205,6 +205,8 @@ _provctl_value() {
         "device provision|--hw-revision") echo "text" ;;
         "device provision|--batch") echo "text" ;;
         "device provision|--fw-version") echo "text" ;;
+        "device provision|--job") echo "file" ;;
+        "device provision|--fw-sha256") echo "text" ;;
         "device provision|--tries") echo "text" ;;
         "device provision|--backoff") echo "text" ;;
         "device provision|--registry") echo "text" ;;
@@ -260,7 +262,7 @@ _provctl_value() {
 # Subcommands at command path $1.
 _provctl_commands() {
     case "$1" in
-        "") echo "ca cert csr id registry batch scan device completion" ;;
+        "") echo "ca cert csr id registry batch scan device manifest completion" ;;
         "ca") echo "init-root issue-intermediate revoke crl ceremony" ;;
         "ca ceremony") echo "run verify" ;;
         "cert") echo "sign-csr inspect verify" ;;
@@ -270,6 +272,7 @@ _provctl_commands() {
         "batch") echo "generate sign-csrs unseal" ;;
         "scan") echo "expiry" ;;
         "device") echo "provision verify info reprovision simulate" ;;
+        "manifest") echo "validate" ;;
     esac
 }
 
@@ -307,11 +310,13 @@ _provctl_options() {
         "scan") echo "" "$global" ;;
         "scan expiry") echo "--registry --tls --warn --crit --at --connect-timeout --only --by --csv --follow-symlinks --jobs" "$global" ;;
         "device") echo "" "$global" ;;
-        "device provision") echo "--port --ports-from --baud --rtscts --timeout --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --chain --trust --subject --days --not-before --not-after --device-id --expect-id --id-template --id-first --slot --key-type --no-lock-debug --sku --hw-revision --batch --fw-version --tries --backoff --requeue --registry --operator --station" "$global" ;;
+        "device provision") echo "--port --ports-from --baud --rtscts --timeout --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --chain --trust --subject --days --not-before --not-after --device-id --expect-id --id-template --id-first --slot --key-type --no-lock-debug --sku --hw-revision --batch --fw-version --job --fw-sha256 --tries --backoff --requeue --registry --operator --station" "$global" ;;
         "device verify") echo "--port --ports-from --baud --rtscts --timeout --trust --untrusted --slot --allow-debug --no-registry --registry --operator --station" "$global" ;;
         "device info") echo "--port --ports-from --baud --rtscts --timeout --slot" "$global" ;;
         "device reprovision") echo "--port --ports-from --baud --rtscts --timeout --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --chain --trust --subject --days --not-before --not-after --reason --slot --no-lock-debug --tries --yes --registry --operator --station" "$global" ;;
         "device simulate") echo "--state --link --hw-uid --fw-version --hw-rev --keygen-ms --sign-ms --baud --fault" "$global" ;;
+        "manifest") echo "" "$global" ;;
+        "manifest validate") echo "" "$global" ;;
         "completion") echo "" "$global" ;;
         *) echo "$global" ;;
     esac
@@ -328,6 +333,7 @@ _provctl_positional() {
         "registry set-state") echo "text" ;;
         "batch unseal") echo "file" ;;
         "scan expiry") echo "file" ;;
+        "manifest validate") echo "file" ;;
         "completion") echo "choice bash zsh fish" ;;
     esac
 }

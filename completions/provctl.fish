@@ -39,6 +39,8 @@ function __provctl_paths
     echo 'device info'
     echo 'device reprovision'
     echo 'device simulate'
+    echo 'manifest'
+    echo 'manifest validate'
     echo 'completion'
 end
 
@@ -443,6 +445,10 @@ function __provctl_takes_value
             return 0
         case 'device provision|--fw-version'
             return 0
+        case 'device provision|--job'
+            return 0
+        case 'device provision|--fw-sha256'
+            return 0
         case 'device provision|--tries'
             return 0
         case 'device provision|--backoff'
@@ -599,6 +605,7 @@ complete -c provctl -n '__provctl_at ""' -a 'registry' -d 'The device registry: 
 complete -c provctl -n '__provctl_at ""' -a 'batch' -d 'Certificates for many devices at once, with registry rows'
 complete -c provctl -n '__provctl_at ""' -a 'scan' -d 'Scan files, the registry and TLS endpoints for expiring certificates'
 complete -c provctl -n '__provctl_at ""' -a 'device' -d 'Provision and verify devices over a serial port'
+complete -c provctl -n '__provctl_at ""' -a 'manifest' -d 'Check provisioning job and ceremony files'
 complete -c provctl -n '__provctl_at ""' -a 'completion' -d 'Print a shell completion script for bash, zsh or fish'
 
 # provctl ca: subcommands
@@ -898,7 +905,7 @@ complete -c provctl -n '__provctl_at "device provision"' -l issuer-key -x -d 'Ma
 complete -c provctl -n '__provctl_at "device provision"' -l issuer-passphrase -x -d 'Passphrase source for the issuer key file: env:NAME or file:PATH (default: prompt)'
 complete -c provctl -n '__provctl_at "device provision"' -l issuer-pin -x -d 'PIN source for the issuer token: env:NAME or file:PATH (default: pin-source= or prompt)'
 complete -c provctl -n '__provctl_at "device provision"' -l allow-extractable -d 'Sign with an issuer token key even if it can be read out of the token (CKA_EXTRACTABLE true or CKA_SENSITIVE false). Dangerous: every copy of such a key can sign as this CA'
-complete -c provctl -n '__provctl_at "device provision"' -l chain -r -F -d 'Certificates above the issuer, written to the device with its certificate'
+complete -c provctl -n '__provctl_at "device provision"' -l chain -r -F -d 'Certificates above the issuer, written to the device with its certificate (repeatable)'
 complete -c provctl -n '__provctl_at "device provision"' -l trust -r -F -d 'Trust anchor the device\'s chain must reach (repeatable; default: the chain\'s last)'
 complete -c provctl -n '__provctl_at "device provision"' -l subject -x -d 'Fixed part of every subject, e.g. \'O=Acme\' (CN is the device ID)'
 complete -c provctl -n '__provctl_at "device provision"' -l days -x -d 'Validity in days from now'
@@ -915,6 +922,8 @@ complete -c provctl -n '__provctl_at "device provision"' -l sku -x -d 'SKU recor
 complete -c provctl -n '__provctl_at "device provision"' -l hw-revision -x -d 'Hardware revision the units must report; recorded'
 complete -c provctl -n '__provctl_at "device provision"' -l batch -x -d 'Registry batch for the units (default: line)'
 complete -c provctl -n '__provctl_at "device provision"' -l fw-version -x -d 'Firmware version the units must report'
+complete -c provctl -n '__provctl_at "device provision"' -l job -r -F -d 'Provisioning job manifest (docs/provisioning-job.md); options given here win'
+complete -c provctl -n '__provctl_at "device provision"' -l fw-sha256 -x -d 'SHA-256 of the firmware the units must report'
 complete -c provctl -n '__provctl_at "device provision"' -l tries -x -d 'Tries per step before a unit is quarantined'
 complete -c provctl -n '__provctl_at "device provision"' -l backoff -x -d 'Wait before the first retry, doubling each time'
 complete -c provctl -n '__provctl_at "device provision"' -l requeue -d 'Try units again that an earlier run quarantined'
@@ -956,7 +965,7 @@ complete -c provctl -n '__provctl_at "device reprovision"' -l issuer-key -x -d '
 complete -c provctl -n '__provctl_at "device reprovision"' -l issuer-passphrase -x -d 'Passphrase source for the issuer key file: env:NAME or file:PATH (default: prompt)'
 complete -c provctl -n '__provctl_at "device reprovision"' -l issuer-pin -x -d 'PIN source for the issuer token: env:NAME or file:PATH (default: pin-source= or prompt)'
 complete -c provctl -n '__provctl_at "device reprovision"' -l allow-extractable -d 'Sign with an issuer token key even if it can be read out of the token (CKA_EXTRACTABLE true or CKA_SENSITIVE false). Dangerous: every copy of such a key can sign as this CA'
-complete -c provctl -n '__provctl_at "device reprovision"' -l chain -r -F -d 'Certificates above the issuer, written to the device with its certificate'
+complete -c provctl -n '__provctl_at "device reprovision"' -l chain -r -F -d 'Certificates above the issuer, written to the device with its certificate (repeatable)'
 complete -c provctl -n '__provctl_at "device reprovision"' -l trust -r -F -d 'Trust anchor the device\'s chain must reach (repeatable; default: the chain\'s last)'
 complete -c provctl -n '__provctl_at "device reprovision"' -l subject -x -d 'Fixed part of every subject, e.g. \'O=Acme\' (CN is the device ID)'
 complete -c provctl -n '__provctl_at "device reprovision"' -l days -x -d 'Validity in days from now'
@@ -981,6 +990,12 @@ complete -c provctl -n '__provctl_at "device simulate"' -l keygen-ms -x -d 'Time
 complete -c provctl -n '__provctl_at "device simulate"' -l sign-ms -x -d 'Time get_csr and sign_challenge take (ms)'
 complete -c provctl -n '__provctl_at "device simulate"' -l baud -x -d 'Pace the wire like a UART at this speed, 8N1 (0: no pacing)'
 complete -c provctl -n '__provctl_at "device simulate"' -l fault -x -a 'noise drop-response reset busy wrong-device-id bad-signature corrupt-write debug-lock-fails self-test-fails' -d 'Fault switch NAME[@CMD][:COUNT]; repeat for more. NAME: noise, drop-response, reset, busy, wrong-device-id, bad-signature, corrupt-write, debug-lock-fails, self-test-fails'
+
+# provctl manifest: subcommands
+complete -c provctl -n '__provctl_at "manifest"' -a 'validate' -d 'Check provisioning job and ceremony files, reporting every problem'
+
+# provctl manifest validate
+complete -c provctl -n '__provctl_at "manifest validate"' -F
 
 # provctl completion
 complete -c provctl -n '__provctl_at "completion"' -x -a 'bash zsh fish'

@@ -61,6 +61,10 @@ void register_all(CLI::App& app, Context& ctx) {
     register_device_reprovision(*dev, ctx);
     register_device_simulate(*dev, ctx);
 
+    auto* manifest = app.add_subcommand("manifest", "Check provisioning job and ceremony files");
+    manifest->require_subcommand(1);
+    register_manifest_validate(*manifest, ctx);
+
     register_completion(app, ctx);
 }
 

@@ -19,15 +19,11 @@ namespace cmd {
 
 namespace {
 
-// "500ms", or anything util::parse_duration reads ("5s", "2m").
+// "500ms", "5s", "2m": util::parse_duration_ms.
 std::chrono::milliseconds parse_ms(const std::string& text, const std::string& option) {
-    if (text.size() > 2 && text.compare(text.size() - 2, 2, "ms") == 0) {
-        std::string digits = text.substr(0, text.size() - 2);
-        if (!digits.empty() && digits.size() < 10 && std::all_of(digits.begin(), digits.end(), ::isdigit))
-            return std::chrono::milliseconds(std::stoll(digits));
-        util::fail_input(option + " '" + text + "': expected a duration such as 500ms, 5s or 2m");
-    }
-    return std::chrono::milliseconds(util::parse_duration_arg(text, option) * 1000);
+    auto ms = util::parse_duration_ms(text);
+    if (!ms) util::fail_input(option + " '" + text + "': expected a duration such as 500ms, 5s or 2m");
+    return std::chrono::milliseconds(*ms);
 }
 
 std::string trim(const std::string& s) {
@@ -93,7 +89,7 @@ void add_issuer_options(CLI::App& sub, IssuerOptions& o) {
         ->type_name("FILE");
     sub.add_option("--issuer-key", o.issuer_key, "Manufacturing CA key: file:PATH or a pkcs11: URI");
     add_key_access_options(sub, o.issuer_access, "issuer-", "issuer");
-    sub.add_option("--chain", o.chain, "Certificates above the issuer, written to the device with its certificate")
+    sub.add_option("--chain", o.chain, "Certificates above the issuer, written to the device with its certificate (repeatable)")
         ->type_name("FILE");
     sub.add_option("--trust", o.trust, "Trust anchor the device's chain must reach (repeatable; default: the chain's last)")
         ->type_name("FILE");
@@ -116,8 +112,8 @@ std::unique_ptr<OpenIssuer> open_issuer(const IssuerOptions& o, const std::strin
     auto chain = pki::read_certificates(o.issuer_cert);
     out->issuer = std::move(chain.front());
     for (size_t i = 1; i < chain.size(); ++i) out->above.push_back(std::move(chain[i]));
-    if (!o.chain.empty())
-        for (auto& c : pki::read_certificates(o.chain))
+    for (const auto& path : o.chain)
+        for (auto& c : pki::read_certificates(path))
             if (X509_cmp(c.get(), out->issuer.get()) != 0) out->above.push_back(std::move(c));
     if (!o.trust.empty()) {
         out->anchors = read_anchors(o.trust);

@@ -44,7 +44,7 @@ struct IssuerOptions {
     std::string issuer_cert;
     std::string issuer_key;
     pki::KeyAccess issuer_access;
-    std::string chain;
+    std::vector<std::string> chain;
     std::vector<std::string> trust;
     std::string subject;  // fixed RDNs before CN=<device ID>
     ValidityOptions validity;

@@ -3,6 +3,8 @@
 
 #include "cmd/commands.hpp"
 #include "device/id_template.hpp"
+#include "manifest/job.hpp"
+#include "pki/key.hpp"
 
 namespace cmd {
 
@@ -18,9 +20,47 @@ std::chrono::milliseconds backoff_of(const std::string& text) {
     }
 }
 
+// A job manifest fills in what the command line leaves out; an option given
+// on the command line wins, so a station can override one value for a run.
+DeviceProvisionOptions with_job(const DeviceProvisionOptions& given, std::string& job_label) {
+    DeviceProvisionOptions o = given;
+    if (given.job.empty()) return o;
+    manifest::Job job = manifest::load_job(given.job);
+    job_label = job.name + " (" + job.file + ", sha256 " + job.sha256.substr(0, 16) + ")";
+    auto& is = o.issuer;
+    const auto& jc = job.certificates;
+    if (is.issuer_cert.empty()) is.issuer_cert = jc.issuer_cert;
+    if (is.issuer_key.empty()) is.issuer_key = jc.issuer_key;
+    if (is.issuer_access.passphrase.empty()) is.issuer_access.passphrase = jc.issuer_access.passphrase;
+    if (is.issuer_access.pin.empty()) is.issuer_access.pin = jc.issuer_access.pin;
+    if (is.issuer_access.pkcs11_module.empty()) is.issuer_access.pkcs11_module = jc.issuer_access.pkcs11_module;
+    if (is.chain.empty()) is.chain = jc.chain;
+    if (is.trust.empty() && !jc.trust.empty()) is.trust = {jc.trust};
+    if (is.subject.empty() && jc.subject_prefix) is.subject = *jc.subject_prefix;
+    if (!is.validity.days && is.validity.not_before.empty() && is.validity.not_after.empty())
+        is.validity.days = jc.validity_days;
+    if (o.id_template.empty() && job.id_template) o.id_template = job.id_template->text();
+    o.slot = job.key.slot;
+    o.key_type = pki::key_type_name(job.key.type);
+    if (!job.steps.lock_debug) o.no_lock_debug = true;
+    o.self_test = job.steps.self_test;
+    o.self_test_timeout_ms = job.steps.self_test_timeout.count();
+    if (o.sku.empty()) o.sku = job.sku;
+    if (o.hw_revision.empty()) o.hw_revision = job.hw_revision;
+    if (o.batch.empty()) o.batch = job.batch;
+    if (o.fw_version.empty()) o.fw_version = job.firmware.build_id;
+    if (o.fw_sha256.empty() && job.firmware.sha256) o.fw_sha256 = *job.firmware.sha256;
+    o.tries = job.retry.tries;
+    o.backoff = std::to_string(job.retry.backoff.count()) + "ms";
+    o.ports.timeout = std::to_string(job.retry.timeout.count()) + "ms";
+    return o;
+}
+
 }  // namespace
 
-void run_device_provision(const DeviceProvisionOptions& o, Context& ctx) {
+void run_device_provision(const DeviceProvisionOptions& given, Context& ctx) {
+    std::string job_label;
+    const DeviceProvisionOptions o = with_job(given, job_label);
     auto plans = port_plans(o.ports);
     if ((!o.device_id.empty() || !o.expect_id.empty()) && plans.size() > 1)
         util::fail_input("--device-id and --expect-id name one unit; for several ports use --ports-from with an ID per port, "
@@ -37,10 +77,13 @@ void run_device_provision(const DeviceProvisionOptions& o, Context& ctx) {
     cfg.key_type = o.key_type;
     cfg.lock_debug = !o.no_lock_debug;
     cfg.fw_version = o.fw_version;
+    cfg.fw_sha256 = o.fw_sha256;
+    cfg.self_test = o.self_test;
+    cfg.self_test_timeout_ms = o.self_test_timeout_ms;
     cfg.hw_revision = o.hw_revision;
     cfg.sku = o.sku;
     cfg.batch = o.batch.empty() ? "line" : o.batch;
-    cfg.job = o.job;
+    cfg.job = job_label;
     cfg.id_template = o.id_template;
     cfg.id_first = o.id_first;
     cfg.tries = o.tries;
@@ -77,6 +120,9 @@ void register_device_provision(CLI::App& device, Context& ctx) {
     sub->add_option("--hw-revision", o->hw_revision, "Hardware revision the units must report; recorded");
     sub->add_option("--batch", o->batch, "Registry batch for the units (default: line)");
     sub->add_option("--fw-version", o->fw_version, "Firmware version the units must report");
+    sub->add_option("--job", o->job, "Provisioning job manifest (docs/provisioning-job.md); options given here win")
+        ->type_name("FILE");
+    sub->add_option("--fw-sha256", o->fw_sha256, "SHA-256 of the firmware the units must report");
     sub->add_option("--tries", o->tries, "Tries per step before a unit is quarantined")->capture_default_str();
     sub->add_option("--backoff", o->backoff, "Wait before the first retry, doubling each time")->capture_default_str();
     sub->add_flag("--requeue", o->requeue, "Try units again that an earlier run quarantined");

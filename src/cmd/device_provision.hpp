@@ -18,7 +18,9 @@ struct DeviceProvisionOptions {
     int slot = 0;
     std::string key_type = "ec-p256";
     bool no_lock_debug = false;
-    std::string sku, hw_revision, batch, fw_version;
+    std::string sku, hw_revision, batch, fw_version, fw_sha256;
+    bool self_test = false;          // from the job
+    int64_t self_test_timeout_ms = 30'000;
     int tries = 3;
     std::string backoff = "200ms";
     bool requeue = false;

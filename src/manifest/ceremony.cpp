@@ -32,34 +32,6 @@ bool starts_with(const std::string& s, const char* prefix) { return s.rfind(pref
 
 std::string quoted(const std::string& s) { return YamlReader::quoted(s); }
 
-// A secret's source. A value that is not a source is taken for the secret
-// itself and refused without echoing it: the file is shared and reviewed.
-std::string secret_source(YamlReader& r, const Field& f) {
-    auto v = r.text(f);
-    if (!v || *v == "prompt") return "";
-    if (starts_with(*v, "env:") && v->size() > 4) return *v;
-    if (starts_with(*v, "file:") && v->size() > 5) return "file:" + r.path(v->substr(5));
-    r.problem(f.line, quoted(f.path) + " looks like a literal secret; a ceremony file names only where it comes "
-                                       "from: env:NAME, file:PATH or prompt");
-    return "";
-}
-
-// file:PATH (resolved) or a pkcs11: URI, which must not carry a PIN.
-std::optional<std::string> key_reference(YamlReader& r, const Field& f) {
-    auto v = r.text(f);
-    if (!v) return std::nullopt;
-    if (starts_with(*v, "file:") && v->size() > 5) return "file:" + r.path(v->substr(5));
-    if (starts_with(*v, "pkcs11:")) {
-        if (v->find("pin-value=") != std::string::npos) {
-            r.problem(f.line, quoted(f.path) + " carries a PIN (pin-value=); name its source with pin-source= or 'pin'");
-            return std::nullopt;
-        }
-        return *v;
-    }
-    r.problem(f.line, quoted(f.path) + " must be file:PATH or a pkcs11: URI, not '" + *v + "'");
-    return std::nullopt;
-}
-
 // passphrase for file keys, pin and module for token keys.
 pki::KeyAccess key_access(YamlReader& r, const Fields& fields, const std::optional<std::string>& ref) {
     pki::KeyAccess access;
@@ -67,25 +39,17 @@ pki::KeyAccess key_access(YamlReader& r, const Fields& fields, const std::option
     bool file = ref && starts_with(*ref, "file:");
     if (auto it = fields.find("passphrase"); it != fields.end()) {
         if (token) r.problem(it->second.line, quoted(it->second.path) + " applies to file: keys; a pkcs11: key takes 'pin'");
-        access.passphrase = secret_source(r, it->second);
+        access.passphrase = r.secret_source(it->second, true);
     }
     if (auto it = fields.find("pin"); it != fields.end()) {
         if (file) r.problem(it->second.line, quoted(it->second.path) + " applies to pkcs11: keys; a file: key takes 'passphrase'");
-        access.pin = secret_source(r, it->second);
+        access.pin = r.secret_source(it->second, true);
     }
     if (auto it = fields.find("module"); it != fields.end()) {
         if (file) r.problem(it->second.line, quoted(it->second.path) + " applies to pkcs11: keys only");
         if (auto m = r.text(it->second)) access.pkcs11_module = r.path(*m);
     }
     return access;
-}
-
-bool valid_name(const std::string& name) {
-    if (name.empty() || name.size() > 64) return false;
-    for (char c : name)
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
-            return false;
-    return true;
 }
 
 // The same rule the certificate builder applies, checked here so a typo is
@@ -179,7 +143,7 @@ void read_extensions(YamlReader& r, const Field& f, Ceremony& c, std::optional<C
 void read_key(YamlReader& r, const Field& f, Ceremony& c) {
     Fields k = r.mapping(f, kKeyKeys);
     std::optional<std::string> ref;
-    if (const Field* loc = r.get(k, "location", f, f.node.IsMap())) ref = key_reference(r, *loc);
+    if (const Field* loc = r.get(k, "location", f, f.node.IsMap())) ref = r.key_reference(*loc);
     if (ref) c.key.location = *ref;
     if (auto t = r.text(k, "type", f, f.node.IsMap())) {
         try {
@@ -196,7 +160,7 @@ void read_issuer(YamlReader& r, const Field& f, Ceremony& c) {
     bool map = f.node.IsMap();
     if (auto cert = r.text(i, "cert", f, map)) c.issuer.cert = r.path(*cert);
     std::optional<std::string> ref;
-    if (const Field* key = r.get(i, "key", f, map)) ref = key_reference(r, *key);
+    if (const Field* key = r.get(i, "key", f, map)) ref = r.key_reference(*key);
     if (ref) c.issuer.key = *ref;
     c.issuer.access = key_access(r, i, ref);
 }
@@ -266,10 +230,7 @@ ParseResult parse_ceremony(const std::string& text, const std::string& origin, c
     }
     if (type) c.type = *type;
     if (const Field* n = r.get(f, "name", top, true)) {
-        auto v = r.text(*n);
-        if (v && !valid_name(*v))
-            r.problem(n->line, "'name' must be 1 to 64 letters, digits, '-', '_' or '.', not '" + *v + "'");
-        if (v) c.name = *v;
+        if (auto v = r.name(*n)) c.name = *v;
     }
     if (auto v = r.text(f, "operator", top, true)) c.operator_name = *v;
     if (const Field* w = r.get(f, "witnesses", top, false)) c.witnesses = r.text_list(*w);

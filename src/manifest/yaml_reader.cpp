@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "util/duration.hpp"
+
 namespace manifest {
 
 namespace {
@@ -97,6 +99,53 @@ std::optional<int> YamlReader::integer(const Field& f, int min) {
     return value;
 }
 
+std::optional<int> YamlReader::integer(const Field& f, int min, int max) {
+    auto t = text(f);
+    if (!t) return std::nullopt;
+    int value = 0;
+    if (!YAML::convert<int>::decode(f.node, value) || value < min || value > max) {
+        problem(f.line, quoted(f.path) + " must be a whole number from " + std::to_string(min) + " to " +
+                            std::to_string(max) + ", not '" + *t + "'");
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<bool> YamlReader::boolean(const Field& f) {
+    auto t = text(f);
+    if (!t) return std::nullopt;
+    if (*t == "true") return true;
+    if (*t == "false") return false;
+    problem(f.line, quoted(f.path) + " must be true or false, not '" + *t + "'");
+    return std::nullopt;
+}
+
+std::optional<std::chrono::milliseconds> YamlReader::duration(const Field& f) {
+    auto t = text(f);
+    if (!t) return std::nullopt;
+    auto ms = util::parse_duration_ms(*t);
+    if (!ms) {
+        problem(f.line, quoted(f.path) + " is not a duration: '" + *t +
+                            "'; use a positive number and a unit, such as 200ms, 5s, 30m (units ms, s, m, h, d, w)");
+        return std::nullopt;
+    }
+    return std::chrono::milliseconds(*ms);
+}
+
+std::optional<std::string> YamlReader::name(const Field& f) {
+    auto t = text(f);
+    if (!t) return std::nullopt;
+    bool ok = t->size() <= 64;
+    for (char c : *t)
+        ok = ok && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '_' || c == '.');
+    if (!ok) {
+        problem(f.line, quoted(f.path) + " must be 1 to 64 letters, digits, '-', '_' or '.', not '" + *t + "'");
+        return std::nullopt;
+    }
+    return t;
+}
+
 std::vector<std::string> YamlReader::text_list(const Field& f) {
     std::vector<std::string> out;
     if (!f.node.IsSequence()) {
@@ -114,6 +163,41 @@ std::vector<std::string> YamlReader::text_list(const Field& f) {
 std::string YamlReader::path(const std::string& p) const {
     if (base_.empty() || p.empty() || p.front() == '/') return p;
     return (std::filesystem::path(base_) / p).lexically_normal().string();
+}
+
+void YamlReader::existing_file(const Field& f, const std::string& p) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(p, ec)) problem(f.line, quoted(f.path) + ": file not found: " + p);
+}
+
+namespace {
+bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+}  // namespace
+
+std::string YamlReader::secret_source(const Field& f, bool allow_prompt) {
+    auto v = text(f);
+    if (!v) return "";
+    if (allow_prompt && *v == "prompt") return "";
+    if (starts_with(*v, "env:") && v->size() > 4) return *v;
+    if (starts_with(*v, "file:") && v->size() > 5) return "file:" + path(v->substr(5));
+    problem(f.line, quoted(f.path) + " looks like a literal secret; the file names only where it comes from: " +
+                        (allow_prompt ? "env:NAME, file:PATH or prompt" : "env:NAME or file:PATH"));
+    return "";
+}
+
+std::optional<std::string> YamlReader::key_reference(const Field& f) {
+    auto v = text(f);
+    if (!v) return std::nullopt;
+    if (starts_with(*v, "file:") && v->size() > 5) return "file:" + path(v->substr(5));
+    if (starts_with(*v, "pkcs11:")) {
+        if (v->find("pin-value=") != std::string::npos) {
+            problem(f.line, quoted(f.path) + " carries a PIN (pin-value=); name its source with pin-source= or a pin field");
+            return std::nullopt;
+        }
+        return *v;
+    }
+    problem(f.line, quoted(f.path) + " must be file:PATH or a pkcs11: URI, not '" + *v + "'");
+    return std::nullopt;
 }
 
 }  // namespace manifest

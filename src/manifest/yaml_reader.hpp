@@ -1,6 +1,7 @@
 #pragma once
 // Strict reading of a YAML document field by field: every problem is noted
 // with its line and reading goes on, so one run shows all of a file's mistakes.
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,10 +39,27 @@ public:
     std::optional<std::string> text(const Field& f);
     std::optional<std::string> text(const Fields& fields, const std::string& key, const Field& parent, bool required);
     std::optional<int> integer(const Field& f, int min);
+    std::optional<int> integer(const Field& f, int min, int max);
+    // true or false, nothing else (no yes/no/on/off).
+    std::optional<bool> boolean(const Field& f);
+    // A length of time such as 200ms, 5s, 30m (util::parse_duration_ms).
+    std::optional<std::chrono::milliseconds> duration(const Field& f);
+    // 1 to 64 letters, digits, '-', '_' or '.': safe in file names and logs.
+    std::optional<std::string> name(const Field& f);
     // A list of non-empty scalars.
     std::vector<std::string> text_list(const Field& f);
     // A file path; relative ones resolve against the document's folder.
     std::string path(const std::string& p) const;
+    // A problem when the (resolved) path `p` of field `f` is not a file.
+    void existing_file(const Field& f, const std::string& p);
+
+    // Where a secret comes from: env:NAME, file:PATH (resolved), or "" for a
+    // prompt when `allow_prompt` (written "prompt"). Anything else is taken
+    // for the secret itself and refused without echoing it: manifests are
+    // shared and reviewed.
+    std::string secret_source(const Field& f, bool allow_prompt);
+    // A key: file:PATH (resolved) or a pkcs11: URI that carries no PIN.
+    std::optional<std::string> key_reference(const Field& f);
 
     static std::string quoted(const std::string& s) { return "'" + s + "'"; }
 

@@ -134,7 +134,7 @@ TEST(CompletionGen, BashCompletesCommandsOptionsAndValues) {
     bool bc = exists("/usr/share/bash-completion/bash_completion");
     for (bool with_bc : {false, bc}) {
         using V = std::vector<std::string>;
-        EXPECT_EQ(bash_complete(script, {"provctl", ""}, with_bc), (V{"ca", "cert", "csr", "id", "registry", "batch", "scan", "device", "completion"}));
+        EXPECT_EQ(bash_complete(script, {"provctl", ""}, with_bc), (V{"ca", "cert", "csr", "id", "registry", "batch", "scan", "device", "manifest", "completion"}));
         EXPECT_EQ(bash_complete(script, {"provctl", "id", ""}, with_bc), (V{"check", "next"}));
         EXPECT_EQ(bash_complete(script, {"provctl", "ca", ""}, with_bc),
                   (V{"init-root", "issue-intermediate", "revoke", "crl", "ceremony"}));
