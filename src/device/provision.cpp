@@ -203,6 +203,11 @@ private:
         }
         if (reported && *reported != id)
             quarantine_now("the device reports device ID '" + *reported + "', expected '" + id + "'");
+        // A barcode or an assigned ID always gets compared, also for a resumed unit.
+        if (!plan_.expect_id.empty() && plan_.expect_id != id)
+            quarantine_now("the scanned barcode says '" + plan_.expect_id + "', the unit is '" + id + "'");
+        if (!plan_.device_id.empty() && plan_.device_id != id)
+            quarantine_now("--device-id says '" + plan_.device_id + "', the unit is '" + id + "'");
         if (auto problem = id_problem(id)) quarantine_now("device ID '" + id + "': " + *problem);
         if (!cfg_.id_template.empty()) {
             auto reading = IdTemplate::parse(cfg_.id_template).read(id);
