@@ -42,7 +42,7 @@ start_boards() {
   i=1
   while [ "$i" -le "$n" ]; do
     "$bin" device simulate --state "state-$i.json" --link "$work/port-$i" \
-      --keygen-ms "$keygen" --sign-ms "$sign" >/dev/null &
+      --keygen-ms "$keygen" --sign-ms "$sign" >/dev/null 2>&1 &
     pids="$pids $!"
     echo "$work/port-$i" >>ports.txt
     i=$((i + 1))

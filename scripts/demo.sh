@@ -81,5 +81,17 @@ rc=0
 "$bin" cert verify --cert batch-1/devices/SN-00000002W.crt --untrusted widgets.crt --trust root.crt \
   --crl widgets.crl --crl root.crl || rc=$?
 [ "$rc" -eq 3 ] || { echo "expected exit 3 for the revoked device, got $rc" >&2; exit 1; }
+step "a board on the line: a simulated unit provisioned with examples/job.yaml"
+cp "$root/examples/job.yaml" .
+"$bin" manifest validate job.yaml
+"$bin" device simulate --state board.json --link "$(pwd)/board-port" --hw-rev C --keygen-ms 50 --sign-ms 50 \
+  >/dev/null 2>&1 &
+sim=$!
+trap 'kill "$sim" 2>/dev/null || true' EXIT
+while [ ! -e board-port ]; do sleep 0.05; done
+"$bin" device provision --job job.yaml --port "$(pwd)/board-port" --registry sqlite:registry.db
+"$bin" device verify --port "$(pwd)/board-port" --trust root.crt --registry sqlite:registry.db
+kill "$sim"
+
 "$bin" registry audit --verify --registry sqlite:registry.db | tail -1
 printf '\nDemo outputs are in %s\n' "$(pwd)"

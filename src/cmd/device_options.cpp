@@ -131,7 +131,7 @@ std::unique_ptr<OpenIssuer> open_issuer(const IssuerOptions& o, const std::strin
     // Without explicit validity, device certificates last as long as the issuer lets them (up to 20 years).
     const bool explicit_validity = o.validity.days || !o.validity.not_before.empty() || !o.validity.not_after.empty();
     auto issuer_end = util::asn1_time_to_unix(X509_get0_notAfter(out->issuer.get()));
-    if (!explicit_validity && issuer_end && window.not_after > *issuer_end) window.not_after = *issuer_end;
+    if ((!explicit_validity || o.clip_validity) && issuer_end && window.not_after > *issuer_end) window.not_after = *issuer_end;
     pki::DeviceTemplateSpec spec{out->issuer.get(), out->key->pkey(), out->key->on_token(), o.subject, window};
     out->tmpl = std::make_unique<pki::DeviceCertTemplate>(spec, sample.get());
     auto& is = out->issuing;

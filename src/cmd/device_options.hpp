@@ -48,6 +48,7 @@ struct IssuerOptions {
     std::vector<std::string> trust;
     std::string subject;  // fixed RDNs before CN=<device ID>
     ValidityOptions validity;
+    bool clip_validity = false;  // end with the issuer even when a validity is given (a job's validity_days)
 };
 void add_issuer_options(CLI::App& sub, IssuerOptions& o);
 

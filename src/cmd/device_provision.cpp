@@ -37,8 +37,10 @@ DeviceProvisionOptions with_job(const DeviceProvisionOptions& given, std::string
     if (is.chain.empty()) is.chain = jc.chain;
     if (is.trust.empty() && !jc.trust.empty()) is.trust = {jc.trust};
     if (is.subject.empty() && jc.subject_prefix) is.subject = *jc.subject_prefix;
-    if (!is.validity.days && is.validity.not_before.empty() && is.validity.not_after.empty())
+    if (!is.validity.days && is.validity.not_before.empty() && is.validity.not_after.empty()) {
         is.validity.days = jc.validity_days;
+        is.clip_validity = true;  // a job outlives its intermediate's renewal; its certificates never outlive it
+    }
     if (o.id_template.empty() && job.id_template) o.id_template = job.id_template->text();
     o.slot = job.key.slot;
     o.key_type = pki::key_type_name(job.key.type);
