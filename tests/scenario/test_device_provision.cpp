@@ -16,6 +16,7 @@
 #include "device/serial_port.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/sim_process.hpp"
+#include "support/registry_backends.hpp"
 #include "support/test_support.hpp"
 #include "util/base64.hpp"
 
@@ -27,6 +28,8 @@ using testing_support::RunResult;
 using testing_support::slurp;
 using testing_support::spit;
 using testing_support::TempDir;
+using testing_support::make_postgres_backend;
+using testing_support::pg_skip_message;
 
 namespace {
 
@@ -38,7 +41,7 @@ protected:
     }
 
     std::string path(const std::string& name) const { return dir.path() + "/" + name; }
-    std::string registry() const { return "sqlite:" + path("line.db"); }
+    std::string registry() const { return registry_url.empty() ? "sqlite:" + path("line.db") : registry_url; }
 
     // A simulated board on port-N, with its own state file.
     SimProcess& board(int n, const std::vector<std::string>& extra = {}) {
@@ -92,6 +95,7 @@ protected:
     }
 
     TempDir dir;
+    std::string registry_url;  // set: a PostgreSQL registry instead of SQLite
     std::map<std::string, std::string> env;
     std::map<int, std::unique_ptr<SimProcess>> sims;
 };
@@ -363,6 +367,30 @@ TEST_F(DeviceProvision, SixteenPortsRunInParallelAndOneFailingUnitStopsNoOther) 
     }
     auto list_r = provctl({"--json", "registry", "list", "--registry", registry()}, {}, dir.path());
     EXPECT_EQ(json::parse(list_r.out)["devices"].size(), 16u);
+}
+
+TEST_F(DeviceProvision, FourPortsShareAPostgresqlRegistry) {
+    auto backend = make_postgres_backend();
+    if (!backend) GTEST_SKIP() << pg_skip_message();
+    registry_url = backend->url();
+    std::vector<std::string> ports;
+    for (int n = 1; n <= 4; ++n) {
+        board(n, {"--fault", "noise"});
+        ports.push_back("--port");
+        ports.push_back(port(n));
+    }
+    ports.insert(ports.end(), {"--id-template", "PG-{seq:06}{check}"});
+    auto r = provision(ports);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(json::parse(r.out)["summary"]["passed"], 4);
+    auto again = provision(ports);
+    ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+    for (const auto& u : json::parse(again.out)["units"]) EXPECT_EQ(u["result"], "already-provisioned");
+    auto raw = backend->connect();
+    EXPECT_EQ(raw->column("SELECT COUNT(*) FROM devices"), std::vector<std::string>{"4"});
+    EXPECT_EQ(raw->column("SELECT COUNT(*) FROM certificates WHERE status = 'active'"), std::vector<std::string>{"4"});
+    EXPECT_EQ(raw->column("SELECT COUNT(*) FROM provisioning_units WHERE step = 'PROVISIONED'"),
+              std::vector<std::string>{"4"});
 }
 
 TEST_F(DeviceProvision, RmaRotatesTheKeyRevokesTheOldCertificateAndCountsTheReturn) {
