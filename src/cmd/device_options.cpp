@@ -165,9 +165,9 @@ public:
         err << "\r" << std::left << std::setw(22) << "PORT" << std::setw(24) << "DEVICE" << std::setw(18) << "STEP"
             << "RESULT\033[K\n";
         for (const auto& r : rows_) {
-            const char* colour = r.result == "PASS" ? "32" : r.result.empty() ? "0" : "31";
+            std::string result = r.result.empty() ? "" : ctx_.paint(r.result, r.result == "PASS" ? "32" : "31");
             err << "\r" << std::setw(22) << util::printable(r.port) << std::setw(24) << r.device_id << std::setw(18)
-                << r.step << ctx_.paint(r.result, colour) << "\033[K\n";
+                << r.step << result << "\033[K\n";
         }
         err << std::flush;
     }
@@ -226,6 +226,7 @@ std::vector<device::UnitResult> run_ports(const std::vector<PortPlan>& plans, co
         r.port = plan.port;
         std::lock_guard<std::mutex> lock(mu);
         rows[i].device_id = r.device_id;
+        if (!r.step.empty()) rows[i].step = passed(r.outcome) ? r.step : r.failed_step.empty() ? r.step : r.failed_step;
         rows[i].result = passed(r.outcome) ? "PASS" : device::outcome_name(r.outcome);
         results[i] = std::move(r);
     };
