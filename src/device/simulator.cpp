@@ -326,8 +326,9 @@ json Simulator::finalize(const json& args) {
     bool lock_debug = bool_arg(args, "lock_debug");
     if (!state_.provisioned) {
         if (!state_.device_id) bad_request("the device has no ID: set_device_id first");
-        if (state_.slots[0].key_pem.empty()) bad_request("slot 0 holds no key");
-        if (state_.slots[0].cert_pem.empty()) bad_request("slot 0 holds no certificate: write_certs first");
+        bool ready = false;
+        for (const auto& slot : state_.slots) ready = ready || (!slot.key_pem.empty() && !slot.cert_pem.empty());
+        if (!ready) bad_request("no slot holds a key and its certificate: gen_key and write_certs first");
     }
     bool reported = state_.debug_locked;
     SimState before = state_;

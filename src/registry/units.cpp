@@ -45,6 +45,7 @@ void Registry::save_unit(const UnitProgress& u, const Actor& actor) {
     if (!u.failed_step.empty()) detail += ", failed at " + u.failed_step;
     if (!u.reason.empty()) detail += ": " + u.reason;
     if (!u.port.empty()) detail += ", port " + u.port;
+    if (!u.job.empty()) detail += ", job " + u.job;
     append_audit({"provision", u.device_id, "", "", detail}, actor);
 }
 

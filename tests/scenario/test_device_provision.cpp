@@ -479,6 +479,61 @@ TEST_F(DeviceProvision, TheSimulatorRefusesARotateWithoutTheIssuersAuthorization
     EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
 
+TEST_F(DeviceProvision, AJobManifestDrivesTheRunAndItsSelfTestCanQuarantine) {
+    spit(path("job.yaml"),
+         "version: 1\n"
+         "kind: provisioning-job\n"
+         "job: line-test\n"
+         "sku: WIDGET-100\n"
+         "hw_revision: B\n"
+         "batch: W49\n"
+         "device_id: {template: 'J-{seq:06}{check}'}\n"
+         "key: {slot: 1, type: ec-p256}\n"
+         "certificates:\n"
+         "  issuer_cert: int.crt\n"
+         "  issuer_key: file:int.key\n"
+         "  issuer_passphrase: env:PROVCTL_TEST_PASS\n"
+         "  chain: root.crt\n"
+         "  validity_days: 3650\n"
+         "firmware: {build_id: '1.4.2'}\n"
+         "steps: {lock_debug: true, self_test: true, self_test_timeout: 2s}\n"
+         "retry: {tries: 2, backoff: 10ms, timeout: 2s}\n");
+    board(1);
+    board(2, {"--fault", "self-test-fails"});
+    board(3, {"--fw-version", "1.3.0"});
+    auto r = provctl({"--json", "device", "provision", "--job", path("job.yaml"), "--port", port(1), "--port", port(2),
+                      "--port", port(3), "--registry", registry()},
+                     env, dir.path());
+    EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+    json doc = json::parse(r.out);
+    json ok = doc["units"][0];
+    EXPECT_EQ(ok["result"], "provisioned") << ok.dump();
+    json show = registry_show(ok["device_id"].get<std::string>());
+    EXPECT_EQ(show["device"]["batch"], "W49");
+    EXPECT_EQ(show["device"]["sku"], "WIDGET-100");
+    EXPECT_NE(show["audit"].dump().find("line-test"), std::string::npos);
+    // The job's slot: the key and certificate went to slot 1.
+    EXPECT_TRUE(board_state(1)["slots"][0]["cert"].get<std::string>().empty());
+    EXPECT_FALSE(board_state(1)["slots"][1]["cert"].get<std::string>().empty());
+    // Its validity ends with the issuer's, not 3650 days on.
+    spit(path("dev.crt"), board_state(1)["slots"][1]["cert"].get<std::string>());
+    auto ends = scenario::openssl({"x509", "-in", "dev.crt", "-noout", "-enddate"}, dir.path());
+    auto issuer_ends = scenario::openssl({"x509", "-in", "int.crt", "-noout", "-enddate"}, dir.path());
+    EXPECT_EQ(ends.out, issuer_ends.out);
+
+    EXPECT_EQ(doc["units"][1]["result"], "quarantined");
+    EXPECT_NE(doc["units"][1]["reason"].get<std::string>().find("self-test failed"), std::string::npos);
+    EXPECT_EQ(doc["units"][2]["result"], "quarantined");
+    EXPECT_EQ(doc["units"][2]["failed_step"], "BOOTSTRAP");
+    EXPECT_NE(doc["units"][2]["reason"].get<std::string>().find("firmware 1.3.0"), std::string::npos);
+
+    // A broken job stops before any port is touched.
+    spit(path("bad.yaml"), "version: 1\nkind: provisioning-job\njob: x\nsku: 1\n");
+    auto bad = provctl({"device", "provision", "--job", path("bad.yaml"), "--port", port(1)}, env, dir.path());
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.err.find("bad.yaml"), std::string::npos);
+}
+
 TEST_F(DeviceProvision, BadArgumentsAreOneLineErrorsWithExit2) {
     auto r = provision({"--port", path("no-such-port"), "--device-id", "SN-1"});
     EXPECT_EQ(r.exit_code, 1) << r.out;
