@@ -140,6 +140,12 @@ private:
             unit_ = *stored;
             unit_.port = plan_.port;
             unit_.attempts += 1;
+            if (stored->step.rfind("RMA_", 0) == 0) {
+                result_.device_id = stored->device_id;
+                throw UnitStopped(Outcome::failed, current_,
+                                  "a re-provisioning of this unit stopped at " + stored->step +
+                                      "; finish it with 'provctl device reprovision'");
+            }
             auto s = parse_step(stored->step).value_or(Step::unprovisioned);
             if (s == Step::quarantine) {
                 if (!cfg_.requeue) {

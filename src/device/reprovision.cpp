@@ -33,8 +33,13 @@ public:
                 r_.failed_step = "IDENTIFY";
                 r_.reason = "not confirmed; nothing was changed";
             } else {
-                step("PROVE", [&] { prove_old(); });
-                step("ROTATE", [&] { rotate(); });
+                old_cert_ = parse_cert_pem(old_.pem, "the registry's certificate");
+                if (resuming_) {
+                    r_.resumed_from = unit_.step;
+                } else {
+                    step("PROVE", [&] { prove_old(); });
+                    step("ROTATE", [&] { rotate(); });
+                }
                 step("ENROLL", [&] { enroll(); });
                 step("CREDENTIAL_STORE", [&] { store(); });
                 step("VERIFY", [&] { verify_new(); });
@@ -108,6 +113,14 @@ private:
                    ", the device reports " + h.hw_uid);
         if (!found.second) refuse("the registry has no active certificate for " + r_.device_id);
         old_ = *found.second;
+        auto unit = reg_.with([&](registry::Registry& reg) { return reg.find_unit(h.hw_uid); });
+        if (unit) unit_ = *unit;
+        unit_.hw_uid = h.hw_uid;
+        unit_.device_id = r_.device_id;
+        unit_.port = plan_.port;
+        // An earlier run authorised a rotate and stopped: the old key is gone,
+        // the unit goes on from the key it made then.
+        resuming_ = unit_.step.rfind("RMA_", 0) == 0;
         r_.old_serial = old_.serial;
         using registry::State;
         if (device_.state != State::returned) {
@@ -121,7 +134,6 @@ private:
 
     // PROVE: the unit holds the key of the registry's active certificate.
     void prove_old() {
-        old_cert_ = parse_cert_pem(old_.pem, "the registry's certificate");
         StoredCerts s = client_.read_certs(cfg_.slot);
         auto on_device = parse_cert_pem(s.cert, "the device's certificate");
         if (X509_cmp(on_device.get(), old_cert_.get()) != 0)
@@ -144,6 +156,8 @@ private:
             return;
         }
         rotate_sent_ = true;
+        // Saved before the device acts on it: power lost after this point resumes at ENROLL.
+        save_unit("RMA_ROTATING");
         std::string nonce = client_.begin_rotate(cfg_.slot);
         if (nonce.size() != 32) throw StepFailed("begin_rotate answered a nonce of " + std::to_string(nonce.size()) + " bytes, not 32", true);
         std::string auth = sign_sha256(iss_.issuer_key, rotate_message(r_.device_id, nonce));
@@ -156,6 +170,14 @@ private:
         if (pki::spki_der(X509_get0_pubkey(old_cert_.get())) == spki)
             refuse("the device kept its old key after rotate");
         new_spki_ = spki;
+        const std::string key_sha = util::sha256_hex(spki);
+        if (!cert_ && unit_.public_key_sha256 == key_sha && !unit_.cert_pem.empty()) {
+            // Issued by the run that stopped: the same certificate again, never a second one.
+            cert_ = parse_cert_pem(unit_.cert_pem, "the stored certificate");
+            r_.serial = util::serial_hex(X509_get0_serialNumber(cert_.get()));
+            r_.fingerprint = util::cert_sha256_hex(cert_.get());
+            r_.not_after = util::asn1_time_to_unix(X509_get0_notAfter(cert_.get())).value_or(0);
+        }
         if (!cert_) {
             pki::DeviceCert issued = signer_.issue(r_.device_id, spki);
             cert_ = parse_cert_pem(pem_of_der(issued.der), "the issued certificate");
@@ -163,13 +185,31 @@ private:
             r_.fingerprint = util::cert_sha256_hex(cert_.get());
             r_.not_after = util::asn1_time_to_unix(X509_get0_notAfter(cert_.get())).value_or(0);
         }
+        unit_.public_key_sha256 = key_sha;
+        unit_.cert_pem = pki::cert_pem(cert_.get());
+        save_unit("RMA_ENROLLED");
+    }
+
+    void save_unit(const std::string& step_done) {
+        unit_.step = step_done;
+        reg_.with([&](registry::Registry& reg) {
+            registry::Transaction tx(reg);
+            reg.save_unit(unit_, cfg_.actor);
+            tx.commit();
+        });
     }
 
     void store() {
         std::string der = der_of(cert_.get());
-        std::string got = client_.write_certs(cfg_.slot, pki::cert_pem(cert_.get()), iss_.chain_pem);
-        if (got != util::sha256_hex(der))
-            throw StepFailed("the device stored a certificate with SHA-256 " + got + ", not " + util::sha256_hex(der), true);
+        try {
+            std::string got = client_.write_certs(cfg_.slot, pki::cert_pem(cert_.get()), iss_.chain_pem);
+            if (got != util::sha256_hex(der))
+                throw StepFailed("the device stored a certificate with SHA-256 " + got + ", not " + util::sha256_hex(der),
+                                 true);
+        } catch (const DeviceFailure& e) {
+            // Written by the run that stopped: the read-back below decides.
+            if (e.kind() != DeviceFailure::Kind::refused || e.code() != "locked") throw;
+        }
         auto back = parse_cert_pem(client_.read_certs(cfg_.slot).cert, "the certificate read back");
         if (der_of(back.get()) != der) throw StepFailed("the certificate read back differs from the one written", true);
     }
@@ -203,13 +243,10 @@ private:
             reg.add_certificate(nc, cfg_.actor);
             reg.revoke(old_.issuer, old_.serial, "superseded", cfg_.actor);
             reg.set_state(r_.device_id, State::refurbished, plan_.reason, cfg_.actor);
-            if (auto unit = reg.find_unit(r_.hw_uid)) {
-                unit->cert_pem = nc.pem;
-                unit->public_key_sha256 = util::sha256_hex(new_spki_);
-                unit->step = "PROVISIONED";
-                unit->port = plan_.port;
-                reg.save_unit(*unit, cfg_.actor);
-            }
+            unit_.cert_pem = nc.pem;
+            unit_.public_key_sha256 = util::sha256_hex(new_spki_);
+            unit_.step = "PROVISIONED";
+            reg.save_unit(unit_, cfg_.actor);
             tx.commit();
         });
     }
@@ -228,6 +265,8 @@ private:
     util::X509Ptr old_cert_, cert_;
     std::string new_spki_;
     bool rotate_sent_ = false;
+    bool resuming_ = false;
+    registry::UnitProgress unit_;
     std::string current_;
 };
 

@@ -451,6 +451,55 @@ TEST_F(DeviceProvision, RmaRotatesTheKeyRevokesTheOldCertificateAndCountsTheRetu
     EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
 
+TEST_F(DeviceProvision, AnRmaStationKilledAfterTheRotateResumesWithoutASecondCertificate) {
+    board(1);
+    ASSERT_EQ(provision({"--port", port(1), "--device-id", "SN-0001"}).exit_code, 0);
+    for (const char* s : {"stocked", "shipped", "activated"})
+        ASSERT_EQ(provctl({"registry", "set-state", "SN-0001", s, "--registry", registry()}, {}, dir.path()).exit_code, 0);
+    // The board never answers write_certs: the station is stuck after ENROLL of the new key when killed.
+    stop_board(1);
+    board(1, {"--fault", "drop-response@write_certs"});
+    std::vector<std::string> args = {"device", "reprovision", "--port", port(1), "--reason", "rma", "--yes",
+                                     "--timeout", "3s"};
+    auto is = issuer_args();
+    args.insert(args.end(), is.begin(), is.end());
+    setenv("PROVCTL_TEST_PASS", env["PROVCTL_TEST_PASS"].c_str(), 1);
+    SimProcess station(args);
+    std::string seen;
+    for (int i = 0; i < 200 && seen.find("step RMA_ENROLLED") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(50ms);
+        seen = provctl({"--json", "registry", "audit", "--registry", registry()}, {}, dir.path()).out;
+    }
+    ASSERT_NE(seen.find("step RMA_ENROLLED"), std::string::npos) << seen;
+    station.kill_now();
+    unsetenv("PROVCTL_TEST_PASS");
+    // The old key is retired on the board; the registry still has the old certificate active.
+    EXPECT_EQ(board_state(1)["slots"][0]["retired"].size(), 1u);
+    stop_board(1);
+    board(1);
+
+    // A plain provision refuses the half-done unit; reprovision finishes it.
+    auto p = provision({"--port", port(1)});
+    EXPECT_EQ(p.exit_code, 1);
+    EXPECT_NE(unit_of(p)["reason"].get<std::string>().find("device reprovision"), std::string::npos);
+    args = {"--json", "device", "reprovision", "--port", port(1), "--reason", "rma", "--yes"};
+    args.insert(args.end(), is.begin(), is.end());
+    auto r = provctl(args, env, dir.path());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    json u = json::parse(r.out)["units"][0];
+    EXPECT_EQ(u["result"], "refurbished");
+    EXPECT_EQ(u["resumed_from"], "RMA_ENROLLED");
+    json show = registry_show("SN-0001");
+    EXPECT_EQ(show["certificates"].size(), 2u);  // the old one and one new one, not two new ones
+    EXPECT_EQ(active_certs(show), 1);
+    EXPECT_EQ(show["device"]["state"], "refurbished");
+    EXPECT_EQ(show["device"]["rma_count"], 1);
+    EXPECT_EQ(board_state(1)["slots"][0]["retired"].size(), 1u);  // no second rotate
+    auto v = provctl({"device", "verify", "--port", port(1), "--trust", path("root.crt"), "--registry", registry()}, {},
+                     dir.path());
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+}
+
 TEST_F(DeviceProvision, TheSimulatorRefusesARotateWithoutTheIssuersAuthorization) {
     board(1);
     ASSERT_EQ(provision({"--port", port(1), "--device-id", "SN-0001"}).exit_code, 0);
