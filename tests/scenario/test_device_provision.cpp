@@ -385,7 +385,8 @@ TEST_F(DeviceProvision, FourPortsShareAPostgresqlRegistry) {
     EXPECT_EQ(json::parse(r.out)["summary"]["passed"], 4);
     auto again = provision(ports);
     ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
-    for (const auto& u : json::parse(again.out)["units"]) EXPECT_EQ(u["result"], "already-provisioned");
+    const json again_doc = json::parse(again.out);
+    for (const auto& u : again_doc["units"]) EXPECT_EQ(u["result"], "already-provisioned");
     auto raw = backend->connect();
     EXPECT_EQ(raw->column("SELECT COUNT(*) FROM devices"), std::vector<std::string>{"4"});
     EXPECT_EQ(raw->column("SELECT COUNT(*) FROM certificates WHERE status = 'active'"), std::vector<std::string>{"4"});
