@@ -313,11 +313,7 @@ private:
         return nullptr;
     }
 
-    void note_cert() {
-        result_.fingerprint = util::cert_sha256_hex(cert_.get());
-        result_.serial = util::serial_hex(X509_get0_serialNumber(cert_.get()));
-        result_.not_after = util::asn1_time_to_unix(X509_get0_notAfter(cert_.get())).value_or(0);
-    }
+    void note_cert() { note_certificate(result_, cert_.get()); }
 
     void need_cert() {
         if (!cert_) {
@@ -329,19 +325,7 @@ private:
     // CREDENTIAL_STORE: certificate and chain written, and read back intact.
     void store_credentials() {
         need_cert();
-        const std::string der = der_of(cert_.get());
-        const std::string want = util::sha256_hex(der);
-        try {
-            std::string got = client_.write_certs(cfg_.slot, unit_.cert_pem, iss_.chain_pem);
-            if (util_lower(got) != want)
-                throw StepFailed("the device stored a certificate with SHA-256 " + got + ", not " + want, true);
-        } catch (const DeviceFailure& e) {
-            // Finalized by an earlier run that lost power before saving: the read-back decides.
-            if (e.kind() != DeviceFailure::Kind::refused || e.code() != "locked") throw;
-        }
-        StoredCerts back = client_.read_certs(cfg_.slot);
-        auto stored = parse_cert_pem(back.cert, "the certificate read back");
-        if (der_of(stored.get()) != der) throw StepFailed("the certificate read back differs from the one written", true);
+        StoredCerts back = store_certificate(client_, cfg_.slot, cert_.get(), iss_.chain_pem);
         auto chain = parse_chain_pem(back.chain, "the chain read back");
         if (chain.size() != iss_.untrusted.size())
             throw StepFailed("the chain read back holds " + std::to_string(chain.size()) + " certificates, not " +
@@ -377,15 +361,7 @@ private:
                 r.add_device(nd, cfg_.actor);
             }
             if (!have_cert) {
-                registry::NewCertificate nc;
-                nc.device_id = unit_.device_id;
-                nc.issuer = iss_.tmpl->issuer_text();
-                nc.serial = result_.serial;
-                nc.fingerprint = result_.fingerprint;
-                nc.not_before = util::asn1_time_to_unix(X509_get0_notBefore(cert_.get())).value_or(0);
-                nc.not_after = result_.not_after;
-                nc.pem = unit_.cert_pem;
-                r.add_certificate(nc, cfg_.actor);
+                r.add_certificate(certificate_row(unit_.device_id, iss_.tmpl->issuer_text(), cert_.get()), cfg_.actor);
             }
             unit_.step = step_name(Step::register_unit);
             r.save_unit(unit_, cfg_.actor);

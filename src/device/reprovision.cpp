@@ -174,17 +174,12 @@ private:
         if (!cert_ && unit_.public_key_sha256 == key_sha && !unit_.cert_pem.empty()) {
             // Issued by the run that stopped: the same certificate again, never a second one.
             cert_ = parse_cert_pem(unit_.cert_pem, "the stored certificate");
-            r_.serial = util::serial_hex(X509_get0_serialNumber(cert_.get()));
-            r_.fingerprint = util::cert_sha256_hex(cert_.get());
-            r_.not_after = util::asn1_time_to_unix(X509_get0_notAfter(cert_.get())).value_or(0);
         }
         if (!cert_) {
             pki::DeviceCert issued = signer_.issue(r_.device_id, spki);
             cert_ = parse_cert_pem(pem_of_der(issued.der), "the issued certificate");
-            r_.serial = issued.serial;
-            r_.fingerprint = util::cert_sha256_hex(cert_.get());
-            r_.not_after = util::asn1_time_to_unix(X509_get0_notAfter(cert_.get())).value_or(0);
         }
+        note_certificate(r_, cert_.get());
         unit_.public_key_sha256 = key_sha;
         unit_.cert_pem = pki::cert_pem(cert_.get());
         save_unit("RMA_ENROLLED");
@@ -199,20 +194,7 @@ private:
         });
     }
 
-    void store() {
-        std::string der = der_of(cert_.get());
-        try {
-            std::string got = client_.write_certs(cfg_.slot, pki::cert_pem(cert_.get()), iss_.chain_pem);
-            if (got != util::sha256_hex(der))
-                throw StepFailed("the device stored a certificate with SHA-256 " + got + ", not " + util::sha256_hex(der),
-                                 true);
-        } catch (const DeviceFailure& e) {
-            // Written by the run that stopped: the read-back below decides.
-            if (e.kind() != DeviceFailure::Kind::refused || e.code() != "locked") throw;
-        }
-        auto back = parse_cert_pem(client_.read_certs(cfg_.slot).cert, "the certificate read back");
-        if (der_of(back.get()) != der) throw StepFailed("the certificate read back differs from the one written", true);
-    }
+    void store() { store_certificate(client_, cfg_.slot, cert_.get(), iss_.chain_pem); }
 
     void verify_new() {
         prove_possession(client_, cfg_.slot, cert_.get(), r_.device_id);
@@ -232,14 +214,7 @@ private:
             auto d = reg.find_device(r_.device_id);
             if (d && d->state != State::returned && d->state != State::quarantined)
                 reg.set_state(r_.device_id, State::returned, plan_.reason, cfg_.actor);
-            registry::NewCertificate nc;
-            nc.device_id = r_.device_id;
-            nc.issuer = iss_.tmpl->issuer_text();
-            nc.serial = r_.serial;
-            nc.fingerprint = r_.fingerprint;
-            nc.not_before = util::asn1_time_to_unix(X509_get0_notBefore(cert_.get())).value_or(0);
-            nc.not_after = r_.not_after;
-            nc.pem = pki::cert_pem(cert_.get());
+            registry::NewCertificate nc = certificate_row(r_.device_id, iss_.tmpl->issuer_text(), cert_.get());
             reg.add_certificate(nc, cfg_.actor);
             reg.revoke(old_.issuer, old_.serial, "superseded", cfg_.actor);
             reg.set_state(r_.device_id, State::refurbished, plan_.reason, cfg_.actor);

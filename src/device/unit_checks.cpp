@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
+#include <cctype>
 #include <thread>
 
 #include "device/proof.hpp"
@@ -90,6 +91,41 @@ std::string pem_of_der(const std::string& der) {
     util::X509Ptr c(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
     if (!c) util::throw_openssl("cannot decode an issued certificate");
     return pki::cert_pem(c.get());
+}
+
+void note_certificate(UnitResult& result, const X509* cert) {
+    result.fingerprint = util::cert_sha256_hex(cert);
+    result.serial = util::serial_hex(X509_get0_serialNumber(cert));
+    result.not_after = util::asn1_time_to_unix(X509_get0_notAfter(cert)).value_or(0);
+}
+
+registry::NewCertificate certificate_row(const std::string& device_id, const std::string& issuer_text, const X509* cert) {
+    registry::NewCertificate nc;
+    nc.device_id = device_id;
+    nc.issuer = issuer_text;
+    nc.serial = util::serial_hex(X509_get0_serialNumber(cert));
+    nc.fingerprint = util::cert_sha256_hex(cert);
+    nc.not_before = util::asn1_time_to_unix(X509_get0_notBefore(cert)).value_or(0);
+    nc.not_after = util::asn1_time_to_unix(X509_get0_notAfter(cert)).value_or(0);
+    nc.pem = pki::cert_pem(cert);
+    return nc;
+}
+
+StoredCerts store_certificate(Client& client, int slot, const X509* cert, const std::string& chain_pem) {
+    const std::string der = der_of(cert);
+    const std::string want = util::sha256_hex(der);
+    try {
+        std::string got = client.write_certs(slot, pki::cert_pem(cert), chain_pem);
+        std::string lower = got;
+        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (lower != want) throw StepFailed("the device stored a certificate with SHA-256 " + got + ", not " + want, true);
+    } catch (const DeviceFailure& e) {
+        if (e.kind() != DeviceFailure::Kind::refused || e.code() != "locked") throw;
+    }
+    StoredCerts back = client.read_certs(slot);
+    auto stored = parse_cert_pem(back.cert, "the certificate read back");
+    if (der_of(stored.get()) != der) throw StepFailed("the certificate read back differs from the one written", true);
+    return back;
 }
 
 void prove_possession(Client& client, int slot, const X509* cert, const std::string& device_id) {

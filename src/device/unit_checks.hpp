@@ -10,6 +10,7 @@
 
 #include "device/client.hpp"
 #include "device/station.hpp"
+#include "registry/registry.hpp"
 #include "util/ossl.hpp"
 
 namespace device {
@@ -61,6 +62,18 @@ void prove_possession(Client& client, int slot, const X509* cert, const std::str
 std::optional<std::string> chain_problem(const X509* leaf, const std::vector<const X509*>& untrusted,
                                          const std::vector<const X509*>& anchors, int64_t at,
                                          const std::string& device_id);
+
+// The unit's certificate in its result: serial, fingerprint, not_after.
+void note_certificate(UnitResult& result, const X509* cert);
+
+// The registry row of a certificate issued to `device_id`.
+registry::NewCertificate certificate_row(const std::string& device_id, const std::string& issuer_text, const X509* cert);
+
+// write_certs with `chain_pem`, the answer's digest checked, then read_certs
+// and the certificate read back compared. A `locked` answer (written and
+// finalized by a run that stopped) leaves the decision to the read-back.
+// Returns what the device holds. Throws StepFailed or DeviceFailure.
+StoredCerts store_certificate(Client& client, int slot, const X509* cert, const std::string& chain_pem);
 
 // Checks a CSR's PEM: readable, self-signature valid, key strong enough, and
 // (when `expected_spki` is set) the same key. Returns the key's DER
