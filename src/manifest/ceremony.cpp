@@ -203,13 +203,9 @@ void check_distinct_outputs(YamlReader& r, const Field& outputs, const Ceremony&
 ParseResult parse_ceremony(const std::string& text, const std::string& origin, const std::string& base_dir) {
     ParseResult result;
     YamlReader r(result.problems, base_dir);
-    YAML::Node doc;
-    try {
-        doc = YAML::Load(text);
-    } catch (const YAML::ParserException& e) {
-        r.problem(e.mark.line >= 0 ? e.mark.line + 1 : 0, "YAML syntax error: " + e.msg);
-        return result;
-    }
+    auto loaded = r.load(text);
+    if (!loaded) return result;
+    const YAML::Node& doc = *loaded;
     Ceremony c;
     c.file = origin;
     c.sha256 = util::sha256_hex(text);
@@ -217,10 +213,7 @@ ParseResult parse_ceremony(const std::string& text, const std::string& origin, c
     Fields f = r.mapping(top, kTopKeys);
     if (!doc.IsMap()) return result;
 
-    if (const Field* v = r.get(f, "version", top, true)) {
-        auto n = r.integer(*v, 1);
-        if (n && *n != 1) r.problem(v->line, "'version' " + std::to_string(*n) + " is not supported (this provctl reads version 1)");
-    }
+    r.check_version(f, top);
     std::optional<CeremonyType> type;
     if (const Field* t = r.get(f, "type", top, true)) {
         auto v = r.text(*t);

@@ -187,13 +187,9 @@ JobParseResult parse_job_text(const std::string& text, const std::string& origin
                               bool check_files) {
     JobParseResult result;
     YamlReader r(result.problems, base_dir);
-    YAML::Node doc;
-    try {
-        doc = YAML::Load(text);
-    } catch (const YAML::ParserException& e) {
-        r.problem(e.mark.line >= 0 ? e.mark.line + 1 : 0, "YAML syntax error: " + e.msg);
-        return result;
-    }
+    auto loaded = r.load(text);
+    if (!loaded) return result;
+    const YAML::Node& doc = *loaded;
     Job job;
     job.file = origin;
     job.sha256 = util::sha256_hex(text);
@@ -201,10 +197,7 @@ JobParseResult parse_job_text(const std::string& text, const std::string& origin
     Fields f = r.mapping(top, kTopKeys);
     if (!doc.IsMap()) return result;
 
-    if (const Field* v = r.get(f, "version", top, true)) {
-        auto n = r.integer(*v, 1);
-        if (n && *n != 1) r.problem(v->line, "'version' " + std::to_string(*n) + " is not supported (this provctl reads version 1)");
-    }
+    r.check_version(f, top);
     if (auto k = r.text(f, "kind", top, true); k && *k != kJobKind)
         r.problem(f.at("kind").line, "'kind' must be " + std::string(kJobKind) + ", not '" + *k + "'");
     if (const Field* n = r.get(f, "job", top, true))

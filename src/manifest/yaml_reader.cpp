@@ -200,4 +200,20 @@ std::optional<std::string> YamlReader::key_reference(const Field& f) {
     return std::nullopt;
 }
 
+std::optional<YAML::Node> YamlReader::load(const std::string& text) {
+    try {
+        return YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+        problem(e.mark.line >= 0 ? e.mark.line + 1 : 0, "YAML syntax error: " + e.msg);
+        return std::nullopt;
+    }
+}
+
+void YamlReader::check_version(const Fields& top_fields, const Field& top) {
+    if (const Field* v = get(top_fields, "version", top, true)) {
+        auto n = integer(*v, 1);
+        if (n && *n != 1) problem(v->line, "'version' " + std::to_string(*n) + " is not supported (this provctl reads version 1)");
+    }
+}
+
 }  // namespace manifest

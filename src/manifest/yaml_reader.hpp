@@ -31,6 +31,11 @@ public:
 
     void problem(int line, std::string message) { problems_.push_back({line, std::move(message)}); }
 
+    // The document in `text`; nullopt (and a problem with its line) on a syntax error.
+    std::optional<YAML::Node> load(const std::string& text);
+    // The required top-level `version`, which must be 1.
+    void check_version(const Fields& top_fields, const Field& top);
+
     // The entries of a mapping; unknown and repeated keys are problems.
     Fields mapping(const Field& f, const std::vector<std::string>& known);
     // A field of a mapping, or null (a problem when `required`).
