@@ -23,7 +23,7 @@
 namespace registry {
 
 // The newest schema this binary knows; a database with a higher version is refused.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Who did it, from where: recorded in every audit entry.
 struct Actor {
@@ -139,6 +139,26 @@ struct UnitProgress {
     int64_t updated_at = 0;
 };
 
+// A device as a cloud knows it (docs/cloud.md): the identifiers the cloud
+// answered with and the steps done, for one provider and scope.
+struct CloudRecord {
+    std::string device_id;
+    std::string provider;        // aws, azure
+    std::string scope;           // AWS region, DPS host
+    std::string fingerprint;     // the certificate registered (SHA-256, lowercase hex)
+    std::string status;          // registered, partial, failed, conflict, inactive, revoked, disabled
+    std::vector<std::string> steps;  // done, in order (certificate, thing, principal, policy, group; enrollment)
+    std::string certificate_id;
+    std::string certificate_arn;
+    std::string thing_name;
+    std::string thing_arn;
+    std::string enrollment_id;
+    std::string etag;
+    std::string message;         // the provider's message for failed and conflict
+    int64_t updated_at = 0;
+    bool has_step(const std::string& step) const;
+};
+
 struct StateChange {
     State from;
     State to;
@@ -179,6 +199,9 @@ public:
     // The next sequence number for an ID template, starting at `first`;
     // each call hands out a new one.
     int64_t take_id_seq(const std::string& id_template, int64_t first);
+    // Inserts or replaces the record, with an audit entry "cloud" carrying
+    // `detail` (identifiers and states only, never a credential).
+    void save_cloud_record(const CloudRecord& record, const std::string& detail, const Actor& actor);
 
     // Reads.
     std::optional<Device> find_device(const std::string& device_id);
@@ -202,6 +225,10 @@ public:
     std::optional<UnitProgress> find_unit(const std::string& hw_uid);
     // The unit that holds this device ID, if any.
     std::optional<UnitProgress> find_unit_by_device(const std::string& device_id);
+    std::optional<CloudRecord> find_cloud_record(const std::string& device_id, const std::string& provider,
+                                                 const std::string& scope);
+    // Every cloud record of a device, by provider and scope.
+    std::vector<CloudRecord> cloud_records_of(const std::string& device_id);
     // The distinct issuer texts that have revoked certificates, sorted.
     std::vector<std::string> revoking_issuers();
 
@@ -233,6 +260,7 @@ private:
     Certificate cert_row(const Row& r) const;
     AuditEntry audit_row(const Row& r) const;
     UnitProgress unit_row(const Row& r) const;
+    CloudRecord cloud_row(const Row& r) const;
 
     std::string display_url_;
     const util::Clock* clock_;

@@ -89,6 +89,29 @@ const std::vector<Migration>& migrations() {
              " template TEXT PRIMARY KEY,"
              " next_seq BIGINT NOT NULL)",
          }},
+        {4,
+         {
+             // What a cloud answered for each device: one row per device,
+             // provider and scope (AWS region, DPS host). `steps` lists the
+             // requests already done, so a re-run skips them and a killed run
+             // resumes after the last one.
+             "CREATE TABLE cloud_records ("
+             " device_id TEXT NOT NULL REFERENCES devices (device_id),"
+             " provider TEXT NOT NULL CHECK (provider IN ('aws','azure')),"
+             " scope TEXT NOT NULL,"
+             " fingerprint TEXT NOT NULL,"
+             " status TEXT NOT NULL,"
+             " steps TEXT NOT NULL,"
+             " certificate_id TEXT NOT NULL,"
+             " certificate_arn TEXT NOT NULL,"
+             " thing_name TEXT NOT NULL,"
+             " thing_arn TEXT NOT NULL,"
+             " enrollment_id TEXT NOT NULL,"
+             " etag TEXT NOT NULL,"
+             " message TEXT NOT NULL,"
+             " updated_at BIGINT NOT NULL,"
+             " PRIMARY KEY (device_id, provider, scope))",
+         }},
     };
     return steps;
 }
