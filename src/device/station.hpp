@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +17,7 @@
 #include "device/client.hpp"
 #include "pki/device_template.hpp"
 #include "registry/registry.hpp"
+#include "registry/shared.hpp"
 #include "util/ossl.hpp"
 
 namespace device {
@@ -26,20 +26,7 @@ enum class Step { unprovisioned, bootstrap, enroll, credential_store, register_u
 const char* step_name(Step s);
 std::optional<Step> parse_step(const std::string& name);
 
-// One registry connection shared by every port's worker, one call at a time.
-class SharedRegistry {
-public:
-    explicit SharedRegistry(registry::Registry& r) : registry_(r) {}
-    template <typename F>
-    auto with(F&& f) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return f(registry_);
-    }
-
-private:
-    registry::Registry& registry_;
-    std::mutex mutex_;
-};
+using registry::SharedRegistry;
 
 // What signs device certificates and what they are checked against.
 struct Issuing {
