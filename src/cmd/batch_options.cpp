@@ -2,37 +2,14 @@
 
 #include <unistd.h>
 
-#include <cstdio>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
 #include <thread>
 
+#include "cmd/progress_bar.hpp"
+
 namespace cmd {
-
-namespace {
-
-std::string rate_text(double per_second) {
-    std::ostringstream s;
-    s << std::fixed << std::setprecision(0) << per_second << "/s";
-    return s.str();
-}
-
-// One line on stderr, redrawn in place: only ever on a terminal.
-void draw_progress(const batch::Progress& p, std::ostream& err) {
-    constexpr int width = 30;
-    double fraction = p.total == 0 ? 1.0 : static_cast<double>(p.done) / static_cast<double>(p.total);
-    int filled = static_cast<int>(fraction * width);
-    double rate = p.seconds > 0 ? static_cast<double>(p.issued) / p.seconds : 0;
-    double per_device = p.done > 0 ? p.seconds / static_cast<double>(p.done) : 0;
-    int eta = static_cast<int>(per_device * static_cast<double>(p.total - p.done) + 0.5);
-    err << "\r[" << std::string(static_cast<size_t>(filled), '#') << std::string(static_cast<size_t>(width - filled), '.')
-        << "] " << std::setw(3) << static_cast<int>(fraction * 100) << "% " << p.done << "/" << p.total << "  "
-        << rate_text(rate) << "  ETA " << eta / 60 << "m" << std::setw(2) << std::setfill('0') << eta % 60 << "s"
-        << std::setfill(' ') << "\033[K" << std::flush;
-}
-
-}  // namespace
 
 void add_batch_options(CLI::App& sub, BatchOptions& o) {
     sub.add_option("--id-template", o.id_template,
@@ -84,7 +61,8 @@ void run_batch(batch::Request& req, const BatchOptions& o, const std::string& ve
     auto reg = o.registry.open(ctx);
     req.registry = reg.get();
     bool bar = !ctx.quiet && ::isatty(STDERR_FILENO) == 1;
-    if (bar) req.progress = [&ctx](const batch::Progress& p) { draw_progress(p, *ctx.err); };
+    if (bar)
+        req.progress = [&ctx](const batch::Progress& p) { draw_progress(*ctx.err, p.done, p.total, p.issued, p.seconds); };
     batch::Result r = batch::run(req);
     if (bar) *ctx.err << '\n';
     for (const auto& w : r.warnings) ctx.warn(w);
@@ -114,11 +92,12 @@ void run_batch(batch::Request& req, const BatchOptions& o, const std::string& ve
         for (const auto& c : r.conflict_list) out << "  " << c.device_id << ": " << c.reason << '\n';
         if (r.conflicts > r.conflict_list.size())
             out << "  ... and " << r.conflicts - r.conflict_list.size() << " more\n";
-        std::ostringstream secs;
+        std::ostringstream secs, per_second;
         secs << std::fixed << std::setprecision(1) << r.seconds;
+        per_second << std::fixed << std::setprecision(0) << rate << "/s";
         out << "mapping      " << req.out_dir << "/" << r.mapping_csv << ", " << req.out_dir << "/" << r.mapping_jsonl
             << '\n'
-            << "time         " << secs.str() << " s (" << rate_text(rate) << ")\n";
+            << "time         " << secs.str() << " s (" << per_second.str() << ")\n";
     });
     if (r.conflicts > 0)
         throw util::Error(util::ExitCode::failed,
