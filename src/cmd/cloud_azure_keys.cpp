@@ -6,8 +6,8 @@
 #include <ostream>
 
 #include "cloud/sas.hpp"
+#include "cmd/cloud.hpp"
 #include "cmd/commands.hpp"
-#include "device/device_id.hpp"
 #include "util/duration.hpp"
 #include "util/secret.hpp"
 

@@ -20,9 +20,7 @@ struct CloudAzureDeriveKeyOptions {
     std::vector<std::string> registration_ids;
 };
 
-void register_cloud_azure_sas_token(CLI::App& azure, Context& ctx);
 void run_cloud_azure_sas_token(const CloudAzureSasTokenOptions& o, Context& ctx);
-void register_cloud_azure_derive_key(CLI::App& azure, Context& ctx);
 void run_cloud_azure_derive_key(const CloudAzureDeriveKeyOptions& o, Context& ctx);
 
 }  // namespace cmd

@@ -65,6 +65,8 @@ void register_all(CLI::App& app, Context& ctx) {
     manifest->require_subcommand(1);
     register_manifest_validate(*manifest, ctx);
 
+    register_cloud(app, ctx);
+
     register_completion(app, ctx);
 }
 

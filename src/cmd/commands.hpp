@@ -44,6 +44,7 @@ void register_device_info(CLI::App& group, Context& ctx);
 void register_device_reprovision(CLI::App& group, Context& ctx);
 void register_device_simulate(CLI::App& group, Context& ctx);
 void register_manifest_validate(CLI::App& group, Context& ctx);
+void register_cloud(CLI::App& app, Context& ctx);  // cmd/cloud.hpp
 // The exit code of a command line CLI11 refused: 2, but 3 for scan (monitoring's UNKNOWN).
 int parse_error_exit_code(const CLI::App& app);
 void register_completion(CLI::App& app, Context& ctx);
