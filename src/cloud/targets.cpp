@@ -1,6 +1,7 @@
 #include "cloud/targets.hpp"
 
 #include "util/error.hpp"
+#include "util/time.hpp"
 
 namespace cloud {
 
@@ -56,6 +57,21 @@ nlohmann::json result_json(const DeviceResult& r) {
     }
     j["steps"] = c.steps;
     put("message", r.message);
+    return j;
+}
+
+nlohmann::json record_json(const registry::CloudRecord& c) {
+    nlohmann::json j = {{"provider", c.provider}, {"scope", c.scope}, {"fingerprint", c.fingerprint},
+                        {"status", c.status},     {"steps", c.steps}};
+    auto put = [&](const char* key, const std::string& v) { j[key] = v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v); };
+    put("certificate_id", c.certificate_id);
+    put("certificate_arn", c.certificate_arn);
+    put("thing_name", c.thing_name);
+    put("thing_arn", c.thing_arn);
+    put("enrollment_id", c.enrollment_id);
+    put("etag", c.etag);
+    put("message", c.message);
+    j["updated_at"] = util::format_rfc3339(c.updated_at);
     return j;
 }
 

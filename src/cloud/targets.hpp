@@ -32,6 +32,8 @@ struct DeviceResult {
 };
 
 nlohmann::json result_json(const DeviceResult& r);
+// A stored record as `registry show` prints it.
+nlohmann::json record_json(const registry::CloudRecord& c);
 
 // A device that could not be worked on at all (the registry failed, say).
 DeviceResult failed_result(const std::string& device_id, const std::string& provider, const std::string& scope,

@@ -3,7 +3,9 @@
 
 #include <ostream>
 
+#include "cloud/targets.hpp"
 #include "cmd/commands.hpp"
+#include "util/text.hpp"
 
 namespace cmd {
 
@@ -17,9 +19,13 @@ void run_registry_show(const RegistryShowOptions& o, Context& ctx) {
     for (const auto& c : certs) cert_list.push_back(certificate_json(c, true));
     nlohmann::json audit_list = nlohmann::json::array();
     for (const auto& e : audit) audit_list.push_back(audit_json(e));
+    auto clouds = reg->cloud_records_of(o.device_id);
+    nlohmann::json cloud_list = nlohmann::json::array();
+    for (const auto& c : clouds) cloud_list.push_back(cloud::record_json(c));
     nlohmann::json doc = {{"schema", "provctl.registry.show/v1"},
                           {"device", device_json(*device)},
                           {"certificates", cert_list},
+                          {"cloud", cloud_list},
                           {"audit", audit_list}};
     ctx.emit(doc, [&](std::ostream& out) {
         const auto& d = *device;
@@ -37,6 +43,10 @@ void run_registry_show(const RegistryShowOptions& o, Context& ctx) {
         for (const auto& c : certs)
             out << "  " << c.serial << "  " << registry::to_string(c.status) << "  until "
                 << util::format_rfc3339(c.not_after) << "  " << c.fingerprint << '\n';
+        for (const auto& c : clouds)
+            out << "cloud         " << c.provider << ' ' << c.scope << "  " << c.status << "  "
+                << (c.provider == "aws" ? c.certificate_arn : c.enrollment_id)
+                << (c.message.empty() ? "" : "  (" + util::printable(c.message) + ")") << '\n';
         out << "audit         " << audit.size() << '\n';
         for (const auto& e : audit)
             out << "  #" << e.seq << ' ' << util::format_rfc3339(e.time) << ' ' << e.action << ' ' << e.detail
