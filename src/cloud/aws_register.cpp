@@ -71,17 +71,28 @@ DeviceResult aws_register_device(AwsIot& iot, registry::SharedRegistry& reg, con
     registry::CloudRecord rec;
     if (auto held = reg.with([&](registry::Registry& r) { return r.find_cloud_record(id, "aws", plan.scope); }))
         rec = *held;
+    bool retired = rec.status == "inactive" || rec.status == "revoked";
+    if (rec.fingerprint == t.cert.fingerprint && retired)
+        return {id, "skipped", rec, "certificate " + rec.certificate_id + " is " + rec.status +
+                                        " in AWS IoT (provctl cloud aws deactivate); not registered again"};
+    if (!rec.fingerprint.empty() && rec.fingerprint != t.cert.fingerprint && !rec.certificate_id.empty() && !retired)
+        // A new certificate (after an RMA) while AWS still accepts the old one: the old one goes first.
+        return {id, "conflict", rec, "AWS IoT still holds the device's previous certificate " + rec.certificate_id +
+                                         " as " + rec.status + "; run provctl cloud aws deactivate --device " + id +
+                                         " first"};
     if (rec.fingerprint != t.cert.fingerprint) {
-        // A new certificate (after an RMA) is registered from the start; the thing stays.
+        // A new certificate is registered from the start; the thing stays.
         rec = registry::CloudRecord{};
         rec.device_id = id;
         rec.provider = "aws";
         rec.scope = plan.scope;
         rec.fingerprint = t.cert.fingerprint;
     }
+    // Steps name their policy and group, so a run with another --policy or --thing-group has work to do.
+    const std::string policy_step = "policy:" + plan.policy, group_step = "group:" + plan.thing_group;
     std::vector<std::string> wanted = {"certificate", "thing", "principal"};
-    if (!plan.policy.empty()) wanted.push_back("policy");
-    if (!plan.thing_group.empty()) wanted.push_back("group");
+    if (!plan.policy.empty()) wanted.push_back(policy_step);
+    if (!plan.thing_group.empty()) wanted.push_back(group_step);
     bool all = rec.status == "registered";
     for (const auto& w : wanted) all = all && rec.has_step(w);
     if (all) return {id, "skipped", rec, ""};
@@ -135,7 +146,8 @@ DeviceResult aws_register_device(AwsIot& iot, registry::SharedRegistry& reg, con
                 if (theirs.value(k, std::string()) != v)
                     differs += (differs.empty() ? "" : ", ") + k + " '" + theirs.value(k, std::string()) + "' (ours '" + v + "')";
             if (d.field("thingTypeName") != plan.thing_type)
-                differs += (differs.empty() ? "" : ", ") + std::string("thing type '") + d.field("thingTypeName") + "'";
+                differs += (differs.empty() ? "" : ", ") + std::string("thing type '") + d.field("thingTypeName") +
+                           "' (ours '" + plan.thing_type + "')";
             if (!differs.empty())
                 return give_up(reg, rec, "conflict", "thing " + id + " exists in AWS IoT with other values: " + differs,
                                plan.actor, dry);
@@ -154,17 +166,17 @@ DeviceResult aws_register_device(AwsIot& iot, registry::SharedRegistry& reg, con
         add_step(rec, "principal");
         store(reg, rec, "certificate attached to thing " + rec.thing_name, plan.actor, dry);
     }
-    if (!plan.policy.empty() && !rec.has_step("policy")) {
+    if (!plan.policy.empty() && !rec.has_step(policy_step)) {
         Outcome o = iot.attach_policy(plan.policy, rec.certificate_arn);
         if (!o.ok()) return give_up(reg, rec, "failed", "AttachPolicy " + plan.policy + ": " + o.describe(), plan.actor, dry);
-        add_step(rec, "policy");
+        add_step(rec, policy_step);
         store(reg, rec, "policy " + plan.policy + " attached", plan.actor, dry);
     }
-    if (!plan.thing_group.empty() && !rec.has_step("group")) {
+    if (!plan.thing_group.empty() && !rec.has_step(group_step)) {
         Outcome o = iot.add_thing_to_thing_group(plan.thing_group, rec.thing_name);
         if (!o.ok())
             return give_up(reg, rec, "failed", "AddThingToThingGroup " + plan.thing_group + ": " + o.describe(), plan.actor, dry);
-        add_step(rec, "group");
+        add_step(rec, group_step);
     }
     rec.status = "registered";
     store(reg, rec, "registered" + (plan.thing_group.empty() ? std::string() : ", in thing group " + plan.thing_group),

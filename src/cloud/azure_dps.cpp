@@ -58,7 +58,7 @@ std::string dps_endpoint(const std::string& host, const std::string& endpoint_op
     return e;
 }
 
-void check_registration_id(const std::string& id, const std::string& what) {
+bool registration_id_ok(const std::string& id) {
     bool ok = !id.empty() && id.size() <= 128;
     for (unsigned char c : id)
         if (!(std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == ':')) ok = false;
@@ -66,7 +66,11 @@ void check_registration_id(const std::string& id, const std::string& what) {
         unsigned char last = static_cast<unsigned char>(id.back());
         ok = std::isalnum(last) != 0 || last == '-';
     }
-    if (!ok)
+    return ok;
+}
+
+void check_registration_id(const std::string& id, const std::string& what) {
+    if (!registration_id_ok(id))
         util::fail_input(what + " '" + id + "': DPS takes 1 to 128 of A-Z a-z 0-9 - . _ : ending in a letter, digit or '-'");
 }
 

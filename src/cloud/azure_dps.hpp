@@ -36,7 +36,9 @@ const std::map<std::string, double>& azure_default_rates();
 
 std::string dps_endpoint(const std::string& host, const std::string& endpoint_option);
 
-// 1 to 128 of A-Z a-z 0-9 - . _ : ending in a letter, digit or '-', as DPS requires.
+// 1 to 128 of A-Z a-z 0-9 - . _ : ending in a letter, digit or '-', as DPS
+// requires; check_ fails with exit 2 naming `what`.
+bool registration_id_ok(const std::string& id);
 void check_registration_id(const std::string& id, const std::string& what);
 
 class AzureDps {

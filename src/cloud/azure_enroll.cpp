@@ -43,14 +43,21 @@ DeviceResult enrolled(registry::SharedRegistry& reg, registry::CloudRecord rec, 
     return {rec.device_id, dry ? "planned" : "registered", rec, ""};
 }
 
-// DPS said the enrollment exists: done if it holds our certificate.
-DeviceResult reconcile(AzureDps& dps, registry::SharedRegistry& reg, const registry::CloudRecord& rec,
-                       const AzureEnrollPlan& plan, bool dry) {
+// DPS said the enrollment exists: done if it holds our certificate; updated
+// (with its etag) if it holds the device's previous one, as after an RMA.
+DeviceResult reconcile(AzureDps& dps, registry::SharedRegistry& reg, const Target& t, const registry::CloudRecord& rec,
+                       const std::string& previous, const AzureEnrollPlan& plan, bool dry) {
     Outcome g = dps.get_enrollment(rec.device_id);
     if (!g.ok()) return give_up(reg, rec, "failed", "GetIndividualEnrollment: " + g.describe(), plan.actor, dry);
     std::string type = attestation_type(g.body);
     if (plan.attestation == "x509") {
         std::string theirs = primary_thumbprint(g.body);
+        if (type == "x509" && !previous.empty() && theirs == previous) {
+            Outcome u = dps.put_enrollment(rec.device_id, enrollment_body(t, plan), g.field("etag"));
+            if (!u.ok())
+                return give_up(reg, rec, "failed", "CreateOrUpdateIndividualEnrollment: " + u.describe(), plan.actor, dry);
+            return enrolled(reg, rec, u.field("etag"), plan, dry, "previous certificate replaced in");
+        }
         if (type != "x509" || theirs != rec.fingerprint)
             return give_up(reg, rec, "conflict",
                            "enrollment " + rec.device_id + " exists in DPS with another " +
@@ -82,11 +89,14 @@ nlohmann::json enrollment_body(const Target& t, const AzureEnrollPlan& plan) {
     return body;
 }
 
-registry::CloudRecord azure_record(registry::SharedRegistry& reg, const Target& t, const std::string& scope, bool& done) {
+registry::CloudRecord azure_record(registry::SharedRegistry& reg, const Target& t, const std::string& scope, bool& done,
+                                   std::string& previous) {
     const std::string& id = t.device.device_id;
     registry::CloudRecord rec;
     if (auto held = reg.with([&](registry::Registry& r) { return r.find_cloud_record(id, "azure", scope); })) rec = *held;
+    previous.clear();
     if (rec.fingerprint != t.cert.fingerprint) {
+        if (rec.has_step("enrollment")) previous = rec.fingerprint;
         rec = registry::CloudRecord{};
         rec.device_id = id;
         rec.provider = "azure";
@@ -101,11 +111,12 @@ DeviceResult azure_enroll_device(AzureDps& dps, registry::SharedRegistry& reg, c
                                  const AzureEnrollPlan& plan) {
     const bool dry = dps.dry_run();
     bool done = false;
-    registry::CloudRecord rec = azure_record(reg, t, plan.scope, done);
+    std::string previous;
+    registry::CloudRecord rec = azure_record(reg, t, plan.scope, done, previous);
     if (done) return {rec.device_id, "skipped", rec, ""};
     Outcome o = dps.put_enrollment(t.device.device_id, enrollment_body(t, plan), "");
     if (o.ok()) return enrolled(reg, rec, o.field("etag"), plan, dry, "created");
-    if (o.status == 409) return reconcile(dps, reg, rec, plan, dry);
+    if (o.status == 409) return reconcile(dps, reg, t, rec, previous, plan, dry);
     return give_up(reg, rec, "failed", "CreateOrUpdateIndividualEnrollment: " + o.describe(), plan.actor, dry);
 }
 
@@ -115,14 +126,24 @@ std::vector<DeviceResult> azure_enroll_chunk(AzureDps& dps, registry::SharedRegi
     std::vector<DeviceResult> out;
     std::vector<const Target*> todo;
     std::vector<registry::CloudRecord> records;
+    std::vector<std::string> previous;
     for (const Target* t : targets) {
+        if (!registration_id_ok(t->device.device_id)) {
+            // One bad name must not sink the nine good ones in its request.
+            out.push_back(failed_result(t->device.device_id, "azure", plan.scope, t->cert.fingerprint,
+                                        "the device ID is not a valid DPS registration ID (1 to 128 of A-Z a-z 0-9 "
+                                        "- . _ : ending in a letter, digit or '-')"));
+            continue;
+        }
         bool done = false;
-        auto rec = azure_record(reg, *t, plan.scope, done);
+        std::string prev;
+        auto rec = azure_record(reg, *t, plan.scope, done, prev);
         if (done) {
             out.push_back({rec.device_id, "skipped", rec, ""});
         } else {
             todo.push_back(t);
             records.push_back(std::move(rec));
+            previous.push_back(std::move(prev));
         }
     }
     if (todo.empty()) return out;
@@ -147,12 +168,13 @@ std::vector<DeviceResult> azure_enroll_chunk(AzureDps& dps, registry::SharedRegi
                                                        : "";
             errors[lower(e.value("registrationId", std::string()))] = {code, e.value("errorStatus", std::string())};
         }
-    for (auto& rec : records) {
+    for (size_t i = 0; i < records.size(); ++i) {
+        auto& rec = records[i];
         auto it = errors.find(lower(rec.device_id));
         if (it == errors.end()) {
             out.push_back(enrolled(reg, rec, "", plan, dry, "created (bulk)"));
         } else if (is_exists(it->second.first)) {
-            out.push_back(reconcile(dps, reg, rec, plan, dry));
+            out.push_back(reconcile(dps, reg, *todo[i], rec, previous[i], plan, dry));
         } else {
             out.push_back(give_up(reg, rec, "failed",
                                   "RunBulkEnrollmentOperation: error " + it->second.first + ": " + it->second.second,

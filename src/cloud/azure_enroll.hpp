@@ -27,10 +27,11 @@ struct AzureEnrollPlan {
 
 nlohmann::json enrollment_body(const Target& target, const AzureEnrollPlan& plan);
 
-// The record held for the target, or a new one; nullopt-free: `done` tells
-// whether nothing is left to do for this certificate.
+// The record held for the target's certificate, or a new one. `done`: nothing
+// is left to do; `previous`: the fingerprint enrolled before a new certificate
+// (after an RMA), which DPS may still hold and is then replaced.
 registry::CloudRecord azure_record(registry::SharedRegistry& reg, const Target& target, const std::string& scope,
-                                   bool& done);
+                                   bool& done, std::string& previous);
 
 DeviceResult azure_enroll_device(AzureDps& dps, registry::SharedRegistry& reg, const Target& target,
                                  const AzureEnrollPlan& plan);

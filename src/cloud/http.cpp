@@ -45,6 +45,11 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
 
 }  // namespace
 
+SigV4::~SigV4() {
+    OPENSSL_cleanse(secret_access_key.data(), secret_access_key.size());
+    OPENSSL_cleanse(session_token.data(), session_token.size());
+}
+
 CurlTransport::CurlTransport(long timeout_ms) : timeout_ms_(timeout_ms) { global_init(); }
 
 HttpResponse CurlTransport::send(const HttpRequest& req, const SigV4* sigv4) {
@@ -114,7 +119,10 @@ void check_endpoint(const std::string& url, const std::string& option) {
     } else {
         host = rest.substr(0, rest.find_first_of(":/"));
     }
-    bool loopback = host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+    // 127.0.0.0/8 as an address, not a name that starts with "127.".
+    bool numeric = !host.empty() && host.find_first_not_of("0123456789.") == std::string::npos &&
+                   std::count(host.begin(), host.end(), '.') == 3;
+    bool loopback = host == "localhost" || host == "::1" || (numeric && host.rfind("127.", 0) == 0);
     if (!loopback)
         util::fail_input(option + " '" + url + "': plain http:// is accepted only for loopback addresses; use https://");
 }

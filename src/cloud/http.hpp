@@ -31,6 +31,10 @@ struct SigV4 {
     std::string session_token;  // sent as x-amz-security-token when set
     std::string region;
     std::string service = "iot";
+    SigV4() = default;
+    SigV4(const SigV4&) = delete;
+    SigV4& operator=(const SigV4&) = delete;
+    ~SigV4();  // wipes the secret key and session token
 };
 
 class HttpTransport {

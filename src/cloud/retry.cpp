@@ -10,9 +10,8 @@ Verdict classify(const Answer& a) {
     if (a.status >= 200 && a.status < 300) return Verdict::done;
     if (a.status == 0 || a.status == 429 || a.status >= 500) return Verdict::retry;
     // AWS answers some throttling with 400 and this type.
-    if (a.error_type == "ThrottlingException" || a.error_type == "TooManyRequestsException" ||
-        a.error_type == "LimitExceededException")
-        return Verdict::retry;
+    // (LimitExceededException is a quota in AWS IoT, not a rate: waiting does not help.)
+    if (a.error_type == "ThrottlingException" || a.error_type == "TooManyRequestsException") return Verdict::retry;
     return Verdict::fail;
 }
 

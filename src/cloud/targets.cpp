@@ -44,8 +44,9 @@ std::vector<Target> load_targets(registry::Registry& reg, const std::vector<std:
 
 nlohmann::json result_json(const DeviceResult& r) {
     const auto& c = r.record;
-    nlohmann::json j = {{"device_id", r.device_id}, {"status", r.status}, {"fingerprint", c.fingerprint}};
+    nlohmann::json j = {{"device_id", r.device_id}, {"status", r.status}};
     auto put = [&](const char* key, const std::string& v) { j[key] = v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v); };
+    put("fingerprint", c.fingerprint);
     if (c.provider == "aws") {
         put("certificate_id", c.certificate_id);
         put("certificate_arn", c.certificate_arn);

@@ -7,6 +7,11 @@ const char* const kCloudExitCodes =
     "  1  a device failed or is in conflict (see its message), or the cloud could not be reached\n"
     "  2  usage error, bad input, missing credentials\n";
 
+const char* const kCloudSingleExitCodes =
+    "  0  done (or already there, the same)\n"
+    "  1  the provider refused (its message is shown), a real conflict, or the cloud could not be reached\n"
+    "  2  usage error, bad input, missing credentials\n";
+
 void register_cloud(CLI::App& app, Context& ctx) {
     auto* cloud = app.add_subcommand("cloud", "Register CAs, certificates and devices with AWS IoT and Azure DPS");
     cloud->require_subcommand(1);

@@ -20,7 +20,9 @@ void register_cloud_azure_disable(CLI::App& azure, Context& ctx);
 void register_cloud_azure_sas_token(CLI::App& azure, Context& ctx);
 void register_cloud_azure_derive_key(CLI::App& azure, Context& ctx);
 
-// Exit codes of the cloud commands, for help footers.
+// Exit codes of the cloud commands, for help footers: those that work on
+// devices, and those that send one request.
 extern const char* const kCloudExitCodes;
+extern const char* const kCloudSingleExitCodes;
 
 }  // namespace cmd

@@ -66,7 +66,7 @@ void register_cloud_aws_provisioning_template(CLI::App& aws, Context& ctx) {
     sub->footer(help_footer(
         "  provctl cloud aws provisioning-template create --name factory-fleet --type FLEET_PROVISIONING \\\n"
         "      --template-body fleet.json --role-arn arn:aws:iam::123456789012:role/ProvisioningRole\n",
-        kCloudExitCodes));
+        kCloudSingleExitCodes));
     sub->callback([o, &ctx] { run(*o, ctx); });
 }
 

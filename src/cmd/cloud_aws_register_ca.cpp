@@ -96,7 +96,7 @@ void register_cloud_aws_register_ca(CLI::App& aws, Context& ctx) {
     sub->footer(help_footer(
         "  provctl cloud aws register-ca --ca-cert int.crt --ca-key file:int.key --ca-passphrase env:CA_PASS \\\n"
         "      --set-active --jitp-template jitp.json --role-arn arn:aws:iam::123456789012:role/JITPRole\n",
-        kCloudExitCodes));
+        kCloudSingleExitCodes));
     sub->callback([o, &ctx] { run(*o, ctx); });
 }
 

@@ -29,6 +29,8 @@ void run(const Options& o, Context& ctx) {
         util::fail_input("--provisioning-status '" + o.provisioning_status + "': use enabled or disabled");
     if (!o.allocation.empty() && o.allocation != "hashed" && o.allocation != "static" && o.allocation != "geoLatency")
         util::fail_input("--allocation '" + o.allocation + "': use hashed, static or geoLatency");
+    if (o.allocation == "static" && o.iot_hubs.size() != 1)
+        util::fail_input("--allocation static needs exactly one --iot-hub");
     nlohmann::json body = {{"enrollmentGroupId", o.id}, {"provisioningStatus", o.provisioning_status}};
     std::string fingerprint;
     if (!o.ca_cert.empty()) {
@@ -91,7 +93,7 @@ void register_cloud_azure_enroll_group(CLI::App& azure, Context& ctx) {
     sub->add_option("--provisioning-status", o->provisioning_status, "enabled or disabled")->capture_default_str();
     add_cloud_run_options(*sub, o->run, false, false);
     add_azure_options(*sub, o->azure);
-    sub->footer(help_footer("  provctl cloud azure enroll-group --id factory-line-1 --ca-cert int.crt\n", kCloudExitCodes));
+    sub->footer(help_footer("  provctl cloud azure enroll-group --id factory-line-1 --ca-cert int.crt\n", kCloudSingleExitCodes));
     sub->callback([o, &ctx] { run(*o, ctx); });
 }
 

@@ -26,7 +26,7 @@ void add_cloud_run_options(CLI::App& sub, CloudRunOptions& o, bool targets, bool
     }
     sub.add_option("--rate", o.rate, "Requests per second for each API, e.g. 5/s (default: below the provider's limits)")
         ->type_name("N/s");
-    sub.add_option("--jobs", o.jobs, "Requests in flight at once")->capture_default_str();
+    if (registry) sub.add_option("--jobs", o.jobs, "Devices worked on at once")->capture_default_str();
     sub.add_option("--tries", o.tries, "Tries per request on throttling, 5xx and connection errors")
         ->capture_default_str();
     sub.add_flag("--dry-run", o.dry_run, "Print the requests as JSON (no credentials), send nothing, change nothing");
@@ -88,7 +88,7 @@ CloudSession open_aws_session(const AwsOptions& aws, const CloudRunOptions& run,
             try {
                 region = cloud::find_aws_credentials(aws.profile, aws.region, env).region;
             } catch (const util::Error&) {
-                util::fail_input("no AWS region: give --region or set AWS_REGION");
+                util::fail_input("no AWS region: give --region, set AWS_REGION, or use a profile that names one");
             }
         }
         s.scope = region;
@@ -181,11 +181,17 @@ void report_cloud_run(const std::string& verb, const CloudSession& s, const std:
                               {"scope", s.scope},
                               {"endpoint", s.endpoint},
                               {"requests", s.dry_run->requests()}};
+        bool bad = false;
         if (!results.empty()) {
             doc["devices"] = nlohmann::json::array();
-            for (const auto& r : results) doc["devices"].push_back({{"device_id", r.device_id}, {"status", r.status}});
+            for (const auto& r : results) {
+                doc["devices"].push_back(cloud::result_json(r));
+                bad = bad || r.status == "failed" || r.status == "conflict";
+            }
         }
         emit_json_unless_terminal(doc, nullptr, ctx);
+        // A plan that already fails (a refused name, a conflict on record) says so.
+        if (bad) throw util::Error(util::ExitCode::failed, "");
         return;
     }
     std::map<std::string, int64_t> counts;
@@ -217,7 +223,11 @@ void report_cloud_run(const std::string& verb, const CloudSession& s, const std:
             if (r.status != "failed" && r.status != "conflict") continue;
             out << ctx.paint(r.status, "31") << "  " << r.device_id << "  " << util::printable(r.message) << '\n';
         }
-        out << provider << " " << s.scope << ": " << doc["done"].get<int64_t>() << " " << verb << ", "
+        static const std::map<std::string, std::string> done_word = {
+            {"register", "registered"}, {"deactivate", "deactivated"}, {"enroll", "enrolled"}, {"disable", "disabled"}};
+        auto w = done_word.find(verb);
+        out << provider << " " << s.scope << ": " << doc["done"].get<int64_t>() << " "
+            << (w == done_word.end() ? verb : w->second) << ", "
             << counts["skipped"] << " already done, " << counts["failed"] << " failed, " << counts["conflict"]
             << " in conflict (" << st.requests << " requests, " << st.retries << " retries)\n";
     }, ctx);

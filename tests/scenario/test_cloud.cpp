@@ -15,9 +15,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "pki/cert_io.hpp"
+#include "pki/name.hpp"
+#include "registry/registry.hpp"
 #include "scenario/cloud_server.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/sim_process.hpp"
+#include "util/ossl.hpp"
+#include "util/time.hpp"
 
 using namespace testing_support;
 using nlohmann::json;
@@ -74,6 +79,27 @@ protected:
         full.insert(full.end(), {"--endpoint", server.url()});
         if (with_registry) full.insert(full.end(), {"--registry", reg()});
         return provctl(full, creds.azure_env(), dir.path());
+    }
+    // A second certificate for the device, made active in the registry as an RMA would.
+    void replace_certificate(const std::string& id) {
+        auto r = openssl({"req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                          "rma.key", "-out", "rma.csr", "-subj", "/CN=" + id},
+                         dir.path());
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        r = provctl({"cert", "sign-csr", "--csr", "rma.csr", "--device-id", id, "--issuer-cert", "int.crt", "--issuer-key",
+                     "file:int.key", "--issuer-passphrase", "env:PROVCTL_TEST_PASS", "--days", "30", "--out", "rma.crt"},
+                    scenario::pass_env(), dir.path());
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        util::X509Ptr cert = pki::read_certificate(dir.file("rma.crt"));
+        util::SystemClock clock;
+        auto db = registry::open_registry(reg(), clock);
+        registry::Transaction tx(*db);
+        db->add_certificate({id, pki::format_name(X509_get_issuer_name(cert.get())),
+                             util::serial_hex(X509_get0_serialNumber(cert.get())), util::cert_sha256_hex(cert.get()),
+                             *util::asn1_time_to_unix(X509_get0_notBefore(cert.get())),
+                             *util::asn1_time_to_unix(X509_get0_notAfter(cert.get())), pki::cert_pem(cert.get())},
+                            {"ci", "rma-bench"});
+        tx.commit();
     }
     json show(const std::string& id) {
         auto r = provctl({"--json", "registry", "show", id, "--registry", reg()}, {}, dir.path());
@@ -167,7 +193,7 @@ TEST_F(Cloud, AwsRegisterCaThenBatchRecordsEverythingAndRerunSendsNothing) {
         ASSERT_EQ(shown["cloud"].size(), 1u);
         EXPECT_EQ(shown["cloud"][0]["status"], "registered");
         EXPECT_EQ(shown["cloud"][0]["certificate_id"], fp);
-        EXPECT_EQ(shown["cloud"][0]["steps"], json::array({"certificate", "thing", "principal", "policy", "group"}));
+        EXPECT_EQ(shown["cloud"][0]["steps"], json::array({"certificate", "thing", "principal", "policy:DevicePolicy", "group:line-1"}));
         int audited = 0;
         for (auto& e : shown["audit"])
             if (e["action"] == "cloud") ++audited;
@@ -491,6 +517,41 @@ TEST_F(Cloud, AwsDeactivateAndTemplatesAndGroups) {
     EXPECT_EQ(summary(g2)["status"], "already-exists");
     auto g3 = azure({"enroll-group", "--id", "line-1", "--ca-cert", "root.crt"}, server, false);
     EXPECT_EQ(g3.exit_code, 1);
+}
+
+TEST_F(Cloud, AfterAnRmaTheOldCertificateGoesFirstInAwsAndIsReplacedInDps) {
+    auto ids = make_batch(1);
+    const std::string id = ids[0];
+    CloudServer server(dir.path(), creds);
+    ASSERT_EQ(aws({"register", "--device", id, "--without-ca", "--policy", "DevicePolicy"}, server).exit_code, 0);
+    ASSERT_EQ(azure({"enroll", "--device", id}, server).exit_code, 0);
+    std::string old_id = show(id)["cloud"][0]["certificate_id"];
+    replace_certificate(id);
+    std::string new_fp = fingerprint_by_openssl(dir.path(), slurp(dir.file("rma.crt")));
+
+    auto refused = aws({"register", "--device", id, "--without-ca", "--policy", "DevicePolicy"}, server);
+    EXPECT_EQ(refused.exit_code, 1) << refused.out;
+    EXPECT_NE(device_of(summary(refused), id)["message"].get<std::string>().find("cloud aws deactivate --device " + id),
+              std::string::npos) << refused.out;
+    ASSERT_EQ(aws({"deactivate", "--device", id, "--status", "REVOKED"}, server).exit_code, 0);
+    auto again = aws({"register", "--device", id, "--without-ca", "--policy", "DevicePolicy"}, server);
+    ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+    auto state = server.state();
+    EXPECT_EQ(state["certificates"][old_id]["status"], "REVOKED");
+    EXPECT_EQ(state["certificates"][new_fp]["status"], "ACTIVE");
+    EXPECT_EQ(show(id)["cloud"][0]["certificate_id"], new_fp);
+    EXPECT_EQ(state["principals"][id].size(), 2u);
+    // A deactivated certificate is not brought back by a later register.
+    ASSERT_EQ(aws({"deactivate", "--device", id}, server).exit_code, 0);
+    auto after = aws({"register", "--device", id, "--without-ca", "--policy", "DevicePolicy"}, server);
+    EXPECT_EQ(after.exit_code, 0);
+    EXPECT_EQ(device_of(summary(after), id)["status"], "skipped");
+    EXPECT_EQ(server.state()["certificates"][new_fp]["status"], "INACTIVE");
+
+    auto dps = azure({"enroll", "--device", id}, server);
+    ASSERT_EQ(dps.exit_code, 0) << dps.out << dps.err;
+    EXPECT_EQ(fingerprint_by_openssl(dir.path(), server.state()["enrollments"][id]["certificatePem"]), new_fp);
+    EXPECT_FALSE(server.log_of("CreateOrUpdateIndividualEnrollment").back()["headers"]["if-match"].is_null());
 }
 
 TEST_F(Cloud, BadArgumentsAreUsageErrors) {
