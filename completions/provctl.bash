@@ -256,13 +256,102 @@ _provctl_value() {
         "device simulate|--sign-ms") echo "text" ;;
         "device simulate|--baud") echo "text" ;;
         "device simulate|--fault") echo "choice noise drop-response reset busy wrong-device-id bad-signature corrupt-write debug-lock-fails self-test-fails" ;;
+        "cloud aws register-ca|--ca-cert") echo "file" ;;
+        "cloud aws register-ca|--ca-key") echo "text" ;;
+        "cloud aws register-ca|--ca-passphrase") echo "text" ;;
+        "cloud aws register-ca|--ca-pin") echo "text" ;;
+        "cloud aws register-ca|--jitp-template") echo "file" ;;
+        "cloud aws register-ca|--role-arn") echo "text" ;;
+        "cloud aws register-ca|--rate") echo "text" ;;
+        "cloud aws register-ca|--tries") echo "text" ;;
+        "cloud aws register-ca|--profile") echo "text" ;;
+        "cloud aws register-ca|--region") echo "text" ;;
+        "cloud aws register-ca|--endpoint-url") echo "text" ;;
+        "cloud aws register|--device") echo "text" ;;
+        "cloud aws register|--batch") echo "text" ;;
+        "cloud aws register|--rate") echo "text" ;;
+        "cloud aws register|--jobs") echo "text" ;;
+        "cloud aws register|--tries") echo "text" ;;
+        "cloud aws register|--registry") echo "text" ;;
+        "cloud aws register|--operator") echo "text" ;;
+        "cloud aws register|--station") echo "text" ;;
+        "cloud aws register|--profile") echo "text" ;;
+        "cloud aws register|--region") echo "text" ;;
+        "cloud aws register|--endpoint-url") echo "text" ;;
+        "cloud aws register|--ca-cert") echo "file" ;;
+        "cloud aws register|--policy") echo "text" ;;
+        "cloud aws register|--thing-type") echo "text" ;;
+        "cloud aws register|--thing-group") echo "text" ;;
+        "cloud aws register|--attributes") echo "text" ;;
+        "cloud aws provisioning-template create|--name") echo "text" ;;
+        "cloud aws provisioning-template create|--type") echo "choice JITP FLEET_PROVISIONING" ;;
+        "cloud aws provisioning-template create|--template-body") echo "file" ;;
+        "cloud aws provisioning-template create|--role-arn") echo "text" ;;
+        "cloud aws provisioning-template create|--rate") echo "text" ;;
+        "cloud aws provisioning-template create|--tries") echo "text" ;;
+        "cloud aws provisioning-template create|--profile") echo "text" ;;
+        "cloud aws provisioning-template create|--region") echo "text" ;;
+        "cloud aws provisioning-template create|--endpoint-url") echo "text" ;;
+        "cloud aws deactivate|--device") echo "text" ;;
+        "cloud aws deactivate|--status") echo "choice INACTIVE REVOKED" ;;
+        "cloud aws deactivate|--rate") echo "text" ;;
+        "cloud aws deactivate|--jobs") echo "text" ;;
+        "cloud aws deactivate|--tries") echo "text" ;;
+        "cloud aws deactivate|--registry") echo "text" ;;
+        "cloud aws deactivate|--operator") echo "text" ;;
+        "cloud aws deactivate|--station") echo "text" ;;
+        "cloud aws deactivate|--profile") echo "text" ;;
+        "cloud aws deactivate|--region") echo "text" ;;
+        "cloud aws deactivate|--endpoint-url") echo "text" ;;
+        "cloud azure enroll|--device") echo "text" ;;
+        "cloud azure enroll|--batch") echo "text" ;;
+        "cloud azure enroll|--rate") echo "text" ;;
+        "cloud azure enroll|--jobs") echo "text" ;;
+        "cloud azure enroll|--tries") echo "text" ;;
+        "cloud azure enroll|--registry") echo "text" ;;
+        "cloud azure enroll|--operator") echo "text" ;;
+        "cloud azure enroll|--station") echo "text" ;;
+        "cloud azure enroll|--connection-string") echo "text" ;;
+        "cloud azure enroll|--endpoint") echo "text" ;;
+        "cloud azure enroll|--sas-ttl") echo "text" ;;
+        "cloud azure enroll|--attestation") echo "choice x509 symmetric-key" ;;
+        "cloud azure enroll|--iot-hub") echo "text" ;;
+        "cloud azure enroll|--allocation") echo "choice hashed static geoLatency" ;;
+        "cloud azure enroll|--initial-twin") echo "file" ;;
+        "cloud azure enroll|--provisioning-status") echo "choice enabled disabled" ;;
+        "cloud azure enroll-group|--id") echo "text" ;;
+        "cloud azure enroll-group|--ca-cert") echo "file" ;;
+        "cloud azure enroll-group|--iot-hub") echo "text" ;;
+        "cloud azure enroll-group|--allocation") echo "choice hashed static geoLatency" ;;
+        "cloud azure enroll-group|--provisioning-status") echo "choice enabled disabled" ;;
+        "cloud azure enroll-group|--rate") echo "text" ;;
+        "cloud azure enroll-group|--tries") echo "text" ;;
+        "cloud azure enroll-group|--connection-string") echo "text" ;;
+        "cloud azure enroll-group|--endpoint") echo "text" ;;
+        "cloud azure enroll-group|--sas-ttl") echo "text" ;;
+        "cloud azure disable|--device") echo "text" ;;
+        "cloud azure disable|--rate") echo "text" ;;
+        "cloud azure disable|--jobs") echo "text" ;;
+        "cloud azure disable|--tries") echo "text" ;;
+        "cloud azure disable|--registry") echo "text" ;;
+        "cloud azure disable|--operator") echo "text" ;;
+        "cloud azure disable|--station") echo "text" ;;
+        "cloud azure disable|--connection-string") echo "text" ;;
+        "cloud azure disable|--endpoint") echo "text" ;;
+        "cloud azure disable|--sas-ttl") echo "text" ;;
+        "cloud azure sas-token|--resource") echo "text" ;;
+        "cloud azure sas-token|--key") echo "text" ;;
+        "cloud azure sas-token|--policy") echo "text" ;;
+        "cloud azure sas-token|--ttl") echo "text" ;;
+        "cloud azure derive-key|--group-key") echo "text" ;;
+        "cloud azure derive-key|--registration-id") echo "text" ;;
     esac
 }
 
 # Subcommands at command path $1.
 _provctl_commands() {
     case "$1" in
-        "") echo "ca cert csr id registry batch scan device manifest completion" ;;
+        "") echo "ca cert csr id registry batch scan device manifest cloud completion" ;;
         "ca") echo "init-root issue-intermediate revoke crl ceremony" ;;
         "ca ceremony") echo "run verify" ;;
         "cert") echo "sign-csr inspect verify" ;;
@@ -273,6 +362,10 @@ _provctl_commands() {
         "scan") echo "expiry" ;;
         "device") echo "provision verify info reprovision simulate" ;;
         "manifest") echo "validate" ;;
+        "cloud") echo "aws azure" ;;
+        "cloud aws") echo "register-ca register provisioning-template deactivate" ;;
+        "cloud aws provisioning-template") echo "create" ;;
+        "cloud azure") echo "enroll enroll-group disable sas-token derive-key" ;;
     esac
 }
 
@@ -317,6 +410,19 @@ _provctl_options() {
         "device simulate") echo "--state --link --hw-uid --fw-version --hw-rev --keygen-ms --sign-ms --baud --fault" "$global" ;;
         "manifest") echo "" "$global" ;;
         "manifest validate") echo "" "$global" ;;
+        "cloud") echo "" "$global" ;;
+        "cloud aws") echo "" "$global" ;;
+        "cloud aws register-ca") echo "--ca-cert --ca-key --ca-passphrase --ca-pin --jitp-template --role-arn --set-active --rate --tries --dry-run --profile --region --endpoint-url" "$global" ;;
+        "cloud aws register") echo "--device --batch --rate --jobs --tries --dry-run --registry --operator --station --profile --region --endpoint-url --with-ca --without-ca --ca-cert --policy --thing-type --thing-group --attributes" "$global" ;;
+        "cloud aws provisioning-template") echo "" "$global" ;;
+        "cloud aws provisioning-template create") echo "--name --type --template-body --role-arn --rate --tries --dry-run --profile --region --endpoint-url" "$global" ;;
+        "cloud aws deactivate") echo "--device --status --rate --jobs --tries --dry-run --registry --operator --station --profile --region --endpoint-url" "$global" ;;
+        "cloud azure") echo "" "$global" ;;
+        "cloud azure enroll") echo "--device --batch --rate --jobs --tries --dry-run --registry --operator --station --connection-string --endpoint --sas-ttl --attestation --iot-hub --allocation --initial-twin --provisioning-status" "$global" ;;
+        "cloud azure enroll-group") echo "--id --ca-cert --symmetric-key --iot-hub --allocation --provisioning-status --rate --tries --dry-run --connection-string --endpoint --sas-ttl" "$global" ;;
+        "cloud azure disable") echo "--device --rate --jobs --tries --dry-run --registry --operator --station --connection-string --endpoint --sas-ttl" "$global" ;;
+        "cloud azure sas-token") echo "--resource --key --policy --ttl" "$global" ;;
+        "cloud azure derive-key") echo "--group-key --registration-id" "$global" ;;
         "completion") echo "" "$global" ;;
         *) echo "$global" ;;
     esac

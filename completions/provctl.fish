@@ -41,6 +41,19 @@ function __provctl_paths
     echo 'device simulate'
     echo 'manifest'
     echo 'manifest validate'
+    echo 'cloud'
+    echo 'cloud aws'
+    echo 'cloud aws register-ca'
+    echo 'cloud aws register'
+    echo 'cloud aws provisioning-template'
+    echo 'cloud aws provisioning-template create'
+    echo 'cloud aws deactivate'
+    echo 'cloud azure'
+    echo 'cloud azure enroll'
+    echo 'cloud azure enroll-group'
+    echo 'cloud azure disable'
+    echo 'cloud azure sas-token'
+    echo 'cloud azure derive-key'
     echo 'completion'
 end
 
@@ -547,6 +560,184 @@ function __provctl_takes_value
             return 0
         case 'device simulate|--fault'
             return 0
+        case 'cloud aws register-ca|--ca-cert'
+            return 0
+        case 'cloud aws register-ca|--ca-key'
+            return 0
+        case 'cloud aws register-ca|--ca-passphrase'
+            return 0
+        case 'cloud aws register-ca|--ca-pin'
+            return 0
+        case 'cloud aws register-ca|--jitp-template'
+            return 0
+        case 'cloud aws register-ca|--role-arn'
+            return 0
+        case 'cloud aws register-ca|--rate'
+            return 0
+        case 'cloud aws register-ca|--tries'
+            return 0
+        case 'cloud aws register-ca|--profile'
+            return 0
+        case 'cloud aws register-ca|--region'
+            return 0
+        case 'cloud aws register-ca|--endpoint-url'
+            return 0
+        case 'cloud aws register|--device'
+            return 0
+        case 'cloud aws register|--batch'
+            return 0
+        case 'cloud aws register|--rate'
+            return 0
+        case 'cloud aws register|--jobs'
+            return 0
+        case 'cloud aws register|--tries'
+            return 0
+        case 'cloud aws register|--registry'
+            return 0
+        case 'cloud aws register|--operator'
+            return 0
+        case 'cloud aws register|--station'
+            return 0
+        case 'cloud aws register|--profile'
+            return 0
+        case 'cloud aws register|--region'
+            return 0
+        case 'cloud aws register|--endpoint-url'
+            return 0
+        case 'cloud aws register|--ca-cert'
+            return 0
+        case 'cloud aws register|--policy'
+            return 0
+        case 'cloud aws register|--thing-type'
+            return 0
+        case 'cloud aws register|--thing-group'
+            return 0
+        case 'cloud aws register|--attributes'
+            return 0
+        case 'cloud aws provisioning-template create|--name'
+            return 0
+        case 'cloud aws provisioning-template create|--type'
+            return 0
+        case 'cloud aws provisioning-template create|--template-body'
+            return 0
+        case 'cloud aws provisioning-template create|--role-arn'
+            return 0
+        case 'cloud aws provisioning-template create|--rate'
+            return 0
+        case 'cloud aws provisioning-template create|--tries'
+            return 0
+        case 'cloud aws provisioning-template create|--profile'
+            return 0
+        case 'cloud aws provisioning-template create|--region'
+            return 0
+        case 'cloud aws provisioning-template create|--endpoint-url'
+            return 0
+        case 'cloud aws deactivate|--device'
+            return 0
+        case 'cloud aws deactivate|--status'
+            return 0
+        case 'cloud aws deactivate|--rate'
+            return 0
+        case 'cloud aws deactivate|--jobs'
+            return 0
+        case 'cloud aws deactivate|--tries'
+            return 0
+        case 'cloud aws deactivate|--registry'
+            return 0
+        case 'cloud aws deactivate|--operator'
+            return 0
+        case 'cloud aws deactivate|--station'
+            return 0
+        case 'cloud aws deactivate|--profile'
+            return 0
+        case 'cloud aws deactivate|--region'
+            return 0
+        case 'cloud aws deactivate|--endpoint-url'
+            return 0
+        case 'cloud azure enroll|--device'
+            return 0
+        case 'cloud azure enroll|--batch'
+            return 0
+        case 'cloud azure enroll|--rate'
+            return 0
+        case 'cloud azure enroll|--jobs'
+            return 0
+        case 'cloud azure enroll|--tries'
+            return 0
+        case 'cloud azure enroll|--registry'
+            return 0
+        case 'cloud azure enroll|--operator'
+            return 0
+        case 'cloud azure enroll|--station'
+            return 0
+        case 'cloud azure enroll|--connection-string'
+            return 0
+        case 'cloud azure enroll|--endpoint'
+            return 0
+        case 'cloud azure enroll|--sas-ttl'
+            return 0
+        case 'cloud azure enroll|--attestation'
+            return 0
+        case 'cloud azure enroll|--iot-hub'
+            return 0
+        case 'cloud azure enroll|--allocation'
+            return 0
+        case 'cloud azure enroll|--initial-twin'
+            return 0
+        case 'cloud azure enroll|--provisioning-status'
+            return 0
+        case 'cloud azure enroll-group|--id'
+            return 0
+        case 'cloud azure enroll-group|--ca-cert'
+            return 0
+        case 'cloud azure enroll-group|--iot-hub'
+            return 0
+        case 'cloud azure enroll-group|--allocation'
+            return 0
+        case 'cloud azure enroll-group|--provisioning-status'
+            return 0
+        case 'cloud azure enroll-group|--rate'
+            return 0
+        case 'cloud azure enroll-group|--tries'
+            return 0
+        case 'cloud azure enroll-group|--connection-string'
+            return 0
+        case 'cloud azure enroll-group|--endpoint'
+            return 0
+        case 'cloud azure enroll-group|--sas-ttl'
+            return 0
+        case 'cloud azure disable|--device'
+            return 0
+        case 'cloud azure disable|--rate'
+            return 0
+        case 'cloud azure disable|--jobs'
+            return 0
+        case 'cloud azure disable|--tries'
+            return 0
+        case 'cloud azure disable|--registry'
+            return 0
+        case 'cloud azure disable|--operator'
+            return 0
+        case 'cloud azure disable|--station'
+            return 0
+        case 'cloud azure disable|--connection-string'
+            return 0
+        case 'cloud azure disable|--endpoint'
+            return 0
+        case 'cloud azure disable|--sas-ttl'
+            return 0
+        case 'cloud azure sas-token|--resource'
+            return 0
+        case 'cloud azure sas-token|--key'
+            return 0
+        case 'cloud azure sas-token|--policy'
+            return 0
+        case 'cloud azure sas-token|--ttl'
+            return 0
+        case 'cloud azure derive-key|--group-key'
+            return 0
+        case 'cloud azure derive-key|--registration-id'
+            return 0
     end
     return 1
 end
@@ -606,6 +797,7 @@ complete -c provctl -n '__provctl_at ""' -a 'batch' -d 'Certificates for many de
 complete -c provctl -n '__provctl_at ""' -a 'scan' -d 'Scan files, the registry and TLS endpoints for expiring certificates'
 complete -c provctl -n '__provctl_at ""' -a 'device' -d 'Provision and verify devices over a serial port'
 complete -c provctl -n '__provctl_at ""' -a 'manifest' -d 'Check provisioning job and ceremony files'
+complete -c provctl -n '__provctl_at ""' -a 'cloud' -d 'Register CAs, certificates and devices with AWS IoT and Azure DPS'
 complete -c provctl -n '__provctl_at ""' -a 'completion' -d 'Print a shell completion script for bash, zsh or fish'
 
 # provctl ca: subcommands
@@ -996,6 +1188,144 @@ complete -c provctl -n '__provctl_at "manifest"' -a 'validate' -d 'Check provisi
 
 # provctl manifest validate
 complete -c provctl -n '__provctl_at "manifest validate"' -F
+
+# provctl cloud: subcommands
+complete -c provctl -n '__provctl_at "cloud"' -a 'aws' -d 'AWS IoT Core: CAs, certificates, things, policies, provisioning templates'
+complete -c provctl -n '__provctl_at "cloud"' -a 'azure' -d 'Azure Device Provisioning Service: enrollments, groups, SAS tokens'
+
+# provctl cloud aws: subcommands
+complete -c provctl -n '__provctl_at "cloud aws"' -a 'register-ca' -d 'Register a CA certificate with AWS IoT (verification certificate made here)'
+complete -c provctl -n '__provctl_at "cloud aws"' -a 'register' -d 'Register devices\' certificates and things with AWS IoT'
+complete -c provctl -n '__provctl_at "cloud aws"' -a 'provisioning-template' -d 'AWS IoT provisioning templates (JITP, fleet provisioning)'
+complete -c provctl -n '__provctl_at "cloud aws"' -a 'deactivate' -d 'Set a revoked or retired device\'s certificate INACTIVE or REVOKED'
+
+# provctl cloud aws register-ca
+complete -c provctl -n '__provctl_at "cloud aws register-ca"' -l ca-cert -r -F -d 'The CA certificate'
+complete -c provctl -n '__provctl_at "cloud aws register-ca"' -l ca-key -x -d 'The CA\'s key: file:PATH or a pkcs11: URI'
+complete -c provctl -n '__provctl_at "cloud aws register-ca"' -l ca-passphrase -x -d 'Passphrase source for the CA key file: env:NAME or file:PATH (default: prompt)'
+complete -c provctl -n '__provctl_at "cloud aws register-ca"' -l ca-pin -x -d 'PIN source for the CA token: env:NAME or file:PATH (default: pin-source= or prompt)'
+complete -c provctl -n '__provctl_at "cloud aws register-ca"' -l jitp-template -r -F -d 'Provisioning template for just-in-time provisioning'
+complete -c provctl -n '__provctl_at "cloud aws register-ca"' -l role-arn -x -d 'Role AWS IoT assumes for just-in-time provisioning'
+complete -c provctl -n '__provctl_at "cloud aws register-ca"' -l set-active -d 'Register the CA as ACTIVE (default INACTIVE)'
+complete -c provctl -n '__provctl_at "cloud aws register-ca"' -l rate -x -d 'Requests per second for each API, e.g. 5/s (default: below the provider\'s limits)'
+complete -c provctl -n '__provctl_at "cloud aws register-ca"' -l tries -x -d 'Tries per request on throttling, 5xx and connection errors'
+complete -c provctl -n '__provctl_at "cloud aws register-ca"' -l dry-run -d 'Print the requests as JSON (no credentials), send nothing, change nothing'
+complete -c provctl -n '__provctl_at "cloud aws register-ca"' -l profile -x -d 'AWS profile in ~/.aws/credentials and ~/.aws/config (default: $AWS_PROFILE)'
+complete -c provctl -n '__provctl_at "cloud aws register-ca"' -l region -x -d 'AWS region (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile\'s)'
+complete -c provctl -n '__provctl_at "cloud aws register-ca"' -l endpoint-url -x -d 'Send to this endpoint instead of https://iot.REGION.amazonaws.com'
+
+# provctl cloud aws register
+complete -c provctl -n '__provctl_at "cloud aws register"' -l device -x -d 'Device ID from the registry (repeatable)'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l batch -x -d 'Every device of this batch that holds an active certificate'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l rate -x -d 'Requests per second for each API, e.g. 5/s (default: below the provider\'s limits)'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l jobs -x -d 'Devices worked on at once'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l tries -x -d 'Tries per request on throttling, 5xx and connection errors'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l dry-run -d 'Print the requests as JSON (no credentials), send nothing, change nothing'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l profile -x -d 'AWS profile in ~/.aws/credentials and ~/.aws/config (default: $AWS_PROFILE)'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l region -x -d 'AWS region (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile\'s)'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l endpoint-url -x -d 'Send to this endpoint instead of https://iot.REGION.amazonaws.com'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l with-ca -d 'RegisterCertificate under the CA given by --ca-cert (the default)'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l without-ca -d 'RegisterCertificateWithoutCA (multi-account registration)'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l ca-cert -r -F -d 'The CA certificate registered with register-ca'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l policy -x -d 'AWS IoT policy to attach to each certificate'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l thing-type -x -d 'Thing type of each new thing'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l thing-group -x -d 'Thing group to add each thing to'
+complete -c provctl -n '__provctl_at "cloud aws register"' -l attributes -x -d 'Thing attributes k=v,... (over sku, hw_revision, batch)'
+
+# provctl cloud aws provisioning-template: subcommands
+complete -c provctl -n '__provctl_at "cloud aws provisioning-template"' -a 'create' -d 'Create a provisioning template'
+
+# provctl cloud aws provisioning-template create
+complete -c provctl -n '__provctl_at "cloud aws provisioning-template create"' -l name -x -d 'Template name'
+complete -c provctl -n '__provctl_at "cloud aws provisioning-template create"' -l type -x -a 'JITP FLEET_PROVISIONING' -d 'JITP or FLEET_PROVISIONING'
+complete -c provctl -n '__provctl_at "cloud aws provisioning-template create"' -l template-body -r -F -d 'The template (JSON)'
+complete -c provctl -n '__provctl_at "cloud aws provisioning-template create"' -l role-arn -x -d 'Role AWS IoT assumes to provision devices'
+complete -c provctl -n '__provctl_at "cloud aws provisioning-template create"' -l rate -x -d 'Requests per second for each API, e.g. 5/s (default: below the provider\'s limits)'
+complete -c provctl -n '__provctl_at "cloud aws provisioning-template create"' -l tries -x -d 'Tries per request on throttling, 5xx and connection errors'
+complete -c provctl -n '__provctl_at "cloud aws provisioning-template create"' -l dry-run -d 'Print the requests as JSON (no credentials), send nothing, change nothing'
+complete -c provctl -n '__provctl_at "cloud aws provisioning-template create"' -l profile -x -d 'AWS profile in ~/.aws/credentials and ~/.aws/config (default: $AWS_PROFILE)'
+complete -c provctl -n '__provctl_at "cloud aws provisioning-template create"' -l region -x -d 'AWS region (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile\'s)'
+complete -c provctl -n '__provctl_at "cloud aws provisioning-template create"' -l endpoint-url -x -d 'Send to this endpoint instead of https://iot.REGION.amazonaws.com'
+
+# provctl cloud aws deactivate
+complete -c provctl -n '__provctl_at "cloud aws deactivate"' -l device -x -d 'Device ID (repeatable)'
+complete -c provctl -n '__provctl_at "cloud aws deactivate"' -l status -x -a 'INACTIVE REVOKED' -d 'INACTIVE or REVOKED'
+complete -c provctl -n '__provctl_at "cloud aws deactivate"' -l rate -x -d 'Requests per second for each API, e.g. 5/s (default: below the provider\'s limits)'
+complete -c provctl -n '__provctl_at "cloud aws deactivate"' -l jobs -x -d 'Devices worked on at once'
+complete -c provctl -n '__provctl_at "cloud aws deactivate"' -l tries -x -d 'Tries per request on throttling, 5xx and connection errors'
+complete -c provctl -n '__provctl_at "cloud aws deactivate"' -l dry-run -d 'Print the requests as JSON (no credentials), send nothing, change nothing'
+complete -c provctl -n '__provctl_at "cloud aws deactivate"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
+complete -c provctl -n '__provctl_at "cloud aws deactivate"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
+complete -c provctl -n '__provctl_at "cloud aws deactivate"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
+complete -c provctl -n '__provctl_at "cloud aws deactivate"' -l profile -x -d 'AWS profile in ~/.aws/credentials and ~/.aws/config (default: $AWS_PROFILE)'
+complete -c provctl -n '__provctl_at "cloud aws deactivate"' -l region -x -d 'AWS region (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile\'s)'
+complete -c provctl -n '__provctl_at "cloud aws deactivate"' -l endpoint-url -x -d 'Send to this endpoint instead of https://iot.REGION.amazonaws.com'
+
+# provctl cloud azure: subcommands
+complete -c provctl -n '__provctl_at "cloud azure"' -a 'enroll' -d 'Enroll devices from the registry with DPS (individual enrollments)'
+complete -c provctl -n '__provctl_at "cloud azure"' -a 'enroll-group' -d 'Create a DPS enrollment group (CA certificate or symmetric keys)'
+complete -c provctl -n '__provctl_at "cloud azure"' -a 'disable' -d 'Disable a revoked or retired device\'s DPS enrollment'
+complete -c provctl -n '__provctl_at "cloud azure"' -a 'sas-token' -d 'Make a SharedAccessSignature token for a resource'
+complete -c provctl -n '__provctl_at "cloud azure"' -a 'derive-key' -d 'Device keys of a symmetric-key enrollment group'
+
+# provctl cloud azure enroll
+complete -c provctl -n '__provctl_at "cloud azure enroll"' -l device -x -d 'Device ID from the registry (repeatable)'
+complete -c provctl -n '__provctl_at "cloud azure enroll"' -l batch -x -d 'Every device of this batch that holds an active certificate'
+complete -c provctl -n '__provctl_at "cloud azure enroll"' -l rate -x -d 'Requests per second for each API, e.g. 5/s (default: below the provider\'s limits)'
+complete -c provctl -n '__provctl_at "cloud azure enroll"' -l jobs -x -d 'Devices worked on at once'
+complete -c provctl -n '__provctl_at "cloud azure enroll"' -l tries -x -d 'Tries per request on throttling, 5xx and connection errors'
+complete -c provctl -n '__provctl_at "cloud azure enroll"' -l dry-run -d 'Print the requests as JSON (no credentials), send nothing, change nothing'
+complete -c provctl -n '__provctl_at "cloud azure enroll"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
+complete -c provctl -n '__provctl_at "cloud azure enroll"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
+complete -c provctl -n '__provctl_at "cloud azure enroll"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
+complete -c provctl -n '__provctl_at "cloud azure enroll"' -l connection-string -x -d 'DPS connection string: env:NAME or file:PATH (default: $AZURE_DPS_CONNECTION_STRING)'
+complete -c provctl -n '__provctl_at "cloud azure enroll"' -l endpoint -x -d 'Send to this endpoint instead of https://HOST from the connection string'
+complete -c provctl -n '__provctl_at "cloud azure enroll"' -l sas-ttl -x -d 'Lifetime of each request\'s SharedAccessSignature'
+complete -c provctl -n '__provctl_at "cloud azure enroll"' -l attestation -x -a 'x509 symmetric-key' -d 'x509 (the registry\'s certificate) or symmetric-key (keys made by DPS)'
+complete -c provctl -n '__provctl_at "cloud azure enroll"' -l iot-hub -x -d 'IoT hub host the devices may be assigned to (repeatable)'
+complete -c provctl -n '__provctl_at "cloud azure enroll"' -l allocation -x -a 'hashed static geoLatency' -d 'hashed, static or geoLatency (default: the service\'s)'
+complete -c provctl -n '__provctl_at "cloud azure enroll"' -l initial-twin -r -F -d 'Initial device twin (JSON)'
+complete -c provctl -n '__provctl_at "cloud azure enroll"' -l provisioning-status -x -a 'enabled disabled' -d 'enabled or disabled'
+
+# provctl cloud azure enroll-group
+complete -c provctl -n '__provctl_at "cloud azure enroll-group"' -l id -x -d 'Enrollment group ID'
+complete -c provctl -n '__provctl_at "cloud azure enroll-group"' -l ca-cert -r -F -d 'Signing certificate of the group\'s devices'
+complete -c provctl -n '__provctl_at "cloud azure enroll-group"' -l symmetric-key -d 'Symmetric-key attestation (DPS makes the group keys)'
+complete -c provctl -n '__provctl_at "cloud azure enroll-group"' -l iot-hub -x -d 'IoT hub host (repeatable)'
+complete -c provctl -n '__provctl_at "cloud azure enroll-group"' -l allocation -x -a 'hashed static geoLatency' -d 'hashed, static or geoLatency'
+complete -c provctl -n '__provctl_at "cloud azure enroll-group"' -l provisioning-status -x -a 'enabled disabled' -d 'enabled or disabled'
+complete -c provctl -n '__provctl_at "cloud azure enroll-group"' -l rate -x -d 'Requests per second for each API, e.g. 5/s (default: below the provider\'s limits)'
+complete -c provctl -n '__provctl_at "cloud azure enroll-group"' -l tries -x -d 'Tries per request on throttling, 5xx and connection errors'
+complete -c provctl -n '__provctl_at "cloud azure enroll-group"' -l dry-run -d 'Print the requests as JSON (no credentials), send nothing, change nothing'
+complete -c provctl -n '__provctl_at "cloud azure enroll-group"' -l connection-string -x -d 'DPS connection string: env:NAME or file:PATH (default: $AZURE_DPS_CONNECTION_STRING)'
+complete -c provctl -n '__provctl_at "cloud azure enroll-group"' -l endpoint -x -d 'Send to this endpoint instead of https://HOST from the connection string'
+complete -c provctl -n '__provctl_at "cloud azure enroll-group"' -l sas-ttl -x -d 'Lifetime of each request\'s SharedAccessSignature'
+
+# provctl cloud azure disable
+complete -c provctl -n '__provctl_at "cloud azure disable"' -l device -x -d 'Device ID (repeatable)'
+complete -c provctl -n '__provctl_at "cloud azure disable"' -l rate -x -d 'Requests per second for each API, e.g. 5/s (default: below the provider\'s limits)'
+complete -c provctl -n '__provctl_at "cloud azure disable"' -l jobs -x -d 'Devices worked on at once'
+complete -c provctl -n '__provctl_at "cloud azure disable"' -l tries -x -d 'Tries per request on throttling, 5xx and connection errors'
+complete -c provctl -n '__provctl_at "cloud azure disable"' -l dry-run -d 'Print the requests as JSON (no credentials), send nothing, change nothing'
+complete -c provctl -n '__provctl_at "cloud azure disable"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
+complete -c provctl -n '__provctl_at "cloud azure disable"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
+complete -c provctl -n '__provctl_at "cloud azure disable"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
+complete -c provctl -n '__provctl_at "cloud azure disable"' -l connection-string -x -d 'DPS connection string: env:NAME or file:PATH (default: $AZURE_DPS_CONNECTION_STRING)'
+complete -c provctl -n '__provctl_at "cloud azure disable"' -l endpoint -x -d 'Send to this endpoint instead of https://HOST from the connection string'
+complete -c provctl -n '__provctl_at "cloud azure disable"' -l sas-ttl -x -d 'Lifetime of each request\'s SharedAccessSignature'
+
+# provctl cloud azure sas-token
+complete -c provctl -n '__provctl_at "cloud azure sas-token"' -l resource -x -d 'Resource URI, e.g. acme-dps.azure-devices-provisioning.net'
+complete -c provctl -n '__provctl_at "cloud azure sas-token"' -l key -x -d 'Shared access key: env:NAME or file:PATH (default: prompt)'
+complete -c provctl -n '__provctl_at "cloud azure sas-token"' -l policy -x -d 'Policy name (skn), e.g. provisioningserviceowner'
+complete -c provctl -n '__provctl_at "cloud azure sas-token"' -l ttl -x -d 'How long the token lasts, e.g. 1h or 7d'
+
+# provctl cloud azure derive-key
+complete -c provctl -n '__provctl_at "cloud azure derive-key"' -l group-key -x -d 'The group\'s key: env:NAME or file:PATH (default: prompt)'
+complete -c provctl -n '__provctl_at "cloud azure derive-key"' -l registration-id -x -d 'Registration ID of a device (repeatable)'
 
 # provctl completion
 complete -c provctl -n '__provctl_at "completion"' -x -a 'bash zsh fish'

@@ -11,9 +11,34 @@ namespace completion {
 
 namespace {
 
-// Values with a fixed set of words, by option (or positional) name. CLI11
-// does not know them: the commands check the words themselves.
-std::vector<std::string> choices_for(const std::string& name) {
+// Words that hold only under one command (and the commands below it), by
+// its path and the option name; checked before the table below, which they
+// override. An empty list means free text: the same option name means
+// something else there.
+struct ScopedChoices {
+    const char* path;
+    const char* option;
+    std::vector<std::string> choices;
+};
+
+const ScopedChoices* scoped_choices(const std::string& path, const std::string& name) {
+    static const std::vector<ScopedChoices> table = {
+        {"cloud aws", "--profile", {}},  // an AWS profile name, not a certificate profile
+        {"cloud aws deactivate", "--status", {"INACTIVE", "REVOKED"}},
+        {"cloud aws provisioning-template create", "--type", {"JITP", "FLEET_PROVISIONING"}},
+    };
+    for (const auto& s : table) {
+        std::string p = s.path;
+        if (name == s.option && (path == p || path.rfind(p + " ", 0) == 0)) return &s;
+    }
+    return nullptr;
+}
+
+// Values with a fixed set of words, by option (or positional) name, for the
+// command at `path`. CLI11 does not know them: the commands check the words
+// themselves.
+std::vector<std::string> choices_for(const std::string& path, const std::string& name) {
+    if (const ScopedChoices* scoped = scoped_choices(path, name)) return scoped->choices;
     static const std::map<std::string, std::vector<std::string>> table = {
         {"--key-type", {}},  // filled from pki::kKeyTypeChoices below
         {"--profile", {"device", "server"}},
@@ -24,6 +49,9 @@ std::vector<std::string> choices_for(const std::string& name) {
         {"shell", {"bash", "zsh", "fish"}},
         {"--only", {"warn", "crit", "expired"}},  // scan expiry
         {"--by", {"batch", "issuer", "month"}},
+        {"--attestation", {"x509", "symmetric-key"}},  // cloud azure enroll
+        {"--allocation", {"hashed", "static", "geoLatency"}},  // cloud azure enroll, enroll-group
+        {"--provisioning-status", {"enabled", "disabled"}},
     };
     // "a, b, c" lists kept where the values are checked.
     auto split = [](const std::string& all) {
@@ -58,13 +86,14 @@ std::string one_line(std::string text) {
     return text;
 }
 
-ValueKind kind_of(const CLI::Option& opt, const std::string& name, std::vector<std::string>& choices) {
+ValueKind kind_of(const CLI::Option& opt, const std::string& path, const std::string& name,
+                  std::vector<std::string>& choices) {
     if (opt.get_items_expected_max() == 0) return ValueKind::none;  // a flag
     // A FILE or PATH type wins over the choice table, which is keyed by the
     // option name alone: `device simulate --state FILE` is no registry state.
     std::string type = opt.get_type_name();
     if (type.rfind("FILE", 0) == 0 || type.rfind("PATH", 0) == 0) return ValueKind::file;
-    choices = choices_for(name);
+    choices = choices_for(path, name);
     if (!choices.empty()) return ValueKind::choice;
     if (takes_path(name)) return ValueKind::file;
     return ValueKind::text;
@@ -77,14 +106,14 @@ void add_command(const CLI::App& app, const std::string& path, std::vector<Comma
     for (const CLI::Option* opt : app.get_options()) {
         if (!opt->nonpositional()) {
             std::string name = opt->get_name(true);
-            cmd.positional = kind_of(*opt, name, cmd.positional_choices);
+            cmd.positional = kind_of(*opt, path, name, cmd.positional_choices);
             continue;
         }
         OptionModel m;
         for (const auto& l : opt->get_lnames()) m.longs.push_back("--" + l);
         for (const auto& s : opt->get_snames()) m.shorts.push_back("-" + s);
         m.description = one_line(opt->get_description());
-        m.value = kind_of(*opt, m.longs.empty() ? std::string() : m.longs.front(), m.choices);
+        m.value = kind_of(*opt, path, m.longs.empty() ? std::string() : m.longs.front(), m.choices);
         m.repeatable = m.value != ValueKind::none && opt->get_expected_max() > 1;
         cmd.options.push_back(std::move(m));
     }

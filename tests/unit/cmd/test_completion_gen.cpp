@@ -134,7 +134,7 @@ TEST(CompletionGen, BashCompletesCommandsOptionsAndValues) {
     bool bc = exists("/usr/share/bash-completion/bash_completion");
     for (bool with_bc : {false, bc}) {
         using V = std::vector<std::string>;
-        EXPECT_EQ(bash_complete(script, {"provctl", ""}, with_bc), (V{"ca", "cert", "csr", "id", "registry", "batch", "scan", "device", "manifest", "completion"}));
+        EXPECT_EQ(bash_complete(script, {"provctl", ""}, with_bc), (V{"ca", "cert", "csr", "id", "registry", "batch", "scan", "device", "manifest", "cloud", "completion"}));
         EXPECT_EQ(bash_complete(script, {"provctl", "id", ""}, with_bc), (V{"check", "next"}));
         EXPECT_EQ(bash_complete(script, {"provctl", "ca", ""}, with_bc),
                   (V{"init-root", "issue-intermediate", "revoke", "crl", "ceremony"}));
@@ -147,9 +147,16 @@ TEST(CompletionGen, BashCompletesCommandsOptionsAndValues) {
         EXPECT_EQ(bash_complete(script, {"provctl", "completion", "z"}, with_bc), (V{"zsh"}));
         EXPECT_EQ(bash_complete(script, {"provctl", "scan", "expiry", "--only", ""}, with_bc),
                   (V{"warn", "crit", "expired"}));
+        EXPECT_EQ(bash_complete(script, {"provctl", "cloud", ""}, with_bc), (V{"aws", "azure"}));
+        EXPECT_EQ(bash_complete(script, {"provctl", "cloud", "aws", "deactivate", "--status", ""}, with_bc),
+                  (V{"INACTIVE", "REVOKED"}));
+        // --profile names an AWS profile under cloud aws, not a certificate profile.
+        EXPECT_EQ(bash_complete(script, {"provctl", "cloud", "aws", "register", "--profile", ""}, with_bc), V{});
+        EXPECT_EQ(bash_complete(script, {"provctl", "cert", "sign-csr", "--profile", ""}, with_bc),
+                  (V{"device", "server"}));
         // A value that looks like a command is not taken for one.
         EXPECT_EQ(bash_complete(script, {"provctl", "--pkcs11-module", "ca", "c"}, with_bc),
-                  (V{"ca", "cert", "csr", "completion"}));
+                  (V{"ca", "cert", "csr", "cloud", "completion"}));
         EXPECT_EQ(bash_complete(script, {"provctl", "cert", "inspect", "--at", "x", dir.file("he")}, with_bc),
                   (V{dir.file("here.pem")}));
         EXPECT_EQ(bash_complete(script, {"provctl", "cert", "sign-csr", "--out", dir.file("he")}, with_bc),
