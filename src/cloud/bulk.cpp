@@ -9,6 +9,15 @@
 
 namespace cloud {
 
+BulkWork per_device(size_t devices, std::function<DeviceResult(size_t)> run,
+                    std::function<DeviceResult(size_t, const std::string& why)> failed) {
+    BulkWork w;
+    w.items = w.devices = devices;
+    w.run = [run = std::move(run)](size_t i) { return std::vector<DeviceResult>{run(i)}; };
+    w.failed = [failed = std::move(failed)](size_t i, const std::string& why) { return std::vector<DeviceResult>{failed(i, why)}; };
+    return w;
+}
+
 std::vector<DeviceResult> run_bulk(const BulkWork& work, unsigned jobs,
                                    const std::function<void(const BulkProgress&)>& progress) {
     std::vector<std::vector<DeviceResult>> slots(work.items);

@@ -25,6 +25,10 @@ struct BulkWork {
     std::function<std::vector<DeviceResult>(size_t, const std::string& why)> failed;
 };
 
+// Work of one device per item.
+BulkWork per_device(size_t devices, std::function<DeviceResult(size_t)> run,
+                    std::function<DeviceResult(size_t, const std::string& why)> failed);
+
 // Results in item order. `progress` (may be empty) is called from worker
 // threads, one call at a time.
 std::vector<DeviceResult> run_bulk(const BulkWork& work, unsigned jobs,

@@ -33,14 +33,10 @@ void run(const Options& o, Context& ctx) {
         if (auto rec = reg->find_cloud_record(id, "aws", s.scope); !rec || rec->certificate_id.empty())
             util::fail_input("--device '" + id + "': no AWS IoT certificate recorded for " + s.scope +
                              " (register it first, or check --region)");
-    cloud::BulkWork work;
-    work.items = work.devices = o.run.devices.size();
-    work.run = [&](size_t i) {
-        return std::vector<cloud::DeviceResult>{cloud::aws_deactivate_device(iot, shared, o.run.devices[i], s.scope, o.status, actor)};
-    };
-    work.failed = [&](size_t i, const std::string& why) {
-        return std::vector<cloud::DeviceResult>{cloud::failed_result(o.run.devices[i], "aws", s.scope, "", why)};
-    };
+    auto work = cloud::per_device(
+        o.run.devices.size(),
+        [&](size_t i) { return cloud::aws_deactivate_device(iot, shared, o.run.devices[i], s.scope, o.status, actor); },
+        [&](size_t i, const std::string& why) { return cloud::failed_result(o.run.devices[i], "aws", s.scope, "", why); });
     run_and_report("deactivate", "aws", work, s, o.run.jobs, ctx);
 }
 

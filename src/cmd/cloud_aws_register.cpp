@@ -47,12 +47,11 @@ void run(const Options& o, Context& ctx) {
     cloud::AwsIot iot(*s.caller, s.endpoint);
     registry::SharedRegistry shared(*reg);
 
-    cloud::BulkWork work;
-    work.items = work.devices = targets.size();
-    work.run = [&](size_t i) { return std::vector<cloud::DeviceResult>{cloud::aws_register_device(iot, shared, targets[i], plan)}; };
-    work.failed = [&](size_t i, const std::string& why) {
-        return std::vector<cloud::DeviceResult>{cloud::failed_result(targets[i].device.device_id, "aws", s.scope, targets[i].cert.fingerprint, why)};
-    };
+    auto work = cloud::per_device(
+        targets.size(), [&](size_t i) { return cloud::aws_register_device(iot, shared, targets[i], plan); },
+        [&](size_t i, const std::string& why) {
+            return cloud::failed_result(targets[i].device.device_id, "aws", s.scope, targets[i].cert.fingerprint, why);
+        });
     run_and_report("register", "aws", work, s, o.run.jobs, ctx);
 }
 

@@ -26,14 +26,10 @@ void run(const Options& o, Context& ctx) {
     cloud::AzureDps dps(*s.caller, s.endpoint);
     registry::SharedRegistry shared(*reg);
     registry::Actor actor = o.run.registry.actor();
-    cloud::BulkWork work;
-    work.items = work.devices = o.run.devices.size();
-    work.run = [&](size_t i) {
-        return std::vector<cloud::DeviceResult>{cloud::azure_disable_device(dps, shared, o.run.devices[i], s.scope, actor)};
-    };
-    work.failed = [&](size_t i, const std::string& why) {
-        return std::vector<cloud::DeviceResult>{cloud::failed_result(o.run.devices[i], "azure", s.scope, "", why)};
-    };
+    auto work = cloud::per_device(
+        o.run.devices.size(),
+        [&](size_t i) { return cloud::azure_disable_device(dps, shared, o.run.devices[i], s.scope, actor); },
+        [&](size_t i, const std::string& why) { return cloud::failed_result(o.run.devices[i], "azure", s.scope, "", why); });
     run_and_report("disable", "azure", work, s, o.run.jobs, ctx);
 }
 
