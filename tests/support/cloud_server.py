@@ -15,6 +15,7 @@ key, signatures, symmetric enrollment keys) are never printed or logged.
 """
 import argparse
 import base64
+import binascii
 import datetime
 import hashlib
 import hmac
@@ -81,26 +82,30 @@ def cert_info(pem):
     with _cert_cache_lock:
         if pem in _cert_cache:
             return _cert_cache[pem]
-    data = pem.encode()
-    der = _openssl(["x509", "-outform", "DER"], data)
+    # One openssl run per certificate (it is the server's main cost in a
+    # bulk run); the DER comes from the PEM's base64 body itself.
+    body = pem.split("-----BEGIN CERTIFICATE-----", 1)[1].split("-----END CERTIFICATE-----", 1)[0]
+    try:
+        der = base64.b64decode("".join(body.split()), validate=True)
+    except (ValueError, binascii.Error):
+        der = b""
     text = _openssl(["x509", "-noout", "-subject", "-issuer", "-serial", "-startdate", "-enddate",
-                     "-nameopt", "RFC2253,sep_comma_plus_space"], data)
-    multi = _openssl(["x509", "-noout", "-subject", "-nameopt", "sep_multiline,sname,utf8,-esc_msb"], data)
+                     "-nameopt", "RFC2253"], pem.encode())
     info = None
-    if der.returncode == 0 and text.returncode == 0 and multi.returncode == 0 and der.stdout:
+    if der and text.returncode == 0:
         fields = {}
         for line in text.stdout.decode("utf-8", "replace").splitlines():
             key, _, value = line.partition("=")
             fields[key.strip()] = value.strip()
-        # The multiline form has one RDN per line and no escaping: the last CN is the leaf-most one.
-        cns = [ln.strip()[3:] for ln in multi.stdout.decode("utf-8", "replace").splitlines()
-               if ln.strip().startswith("CN=")]
+        # RFC 2253 lists the leaf-most RDN first; a CN's escaped commas stay inside it.
+        m = re.search(r"(?:^|,)CN=((?:[^,\\]|\\.)*)", fields.get("subject", ""))
+        cn = re.sub(r"\\(.)", r"\1", m.group(1)) if m else None
         info = {
-            "der": der.stdout,
-            "id": hashlib.sha256(der.stdout).hexdigest(),  # AWS IoT certificate IDs
-            "cn": cns[-1] if cns else None,
-            "subject": fields.get("subject", ""),
-            "issuer": fields.get("issuer", ""),
+            "der": der,
+            "id": hashlib.sha256(der).hexdigest(),  # AWS IoT certificate IDs
+            "cn": cn,
+            "subject": fields.get("subject", "").replace(",", ", "),
+            "issuer": fields.get("issuer", "").replace(",", ", "),
             "serial": fields.get("serial", "").upper(),
             "not_before": _openssl_date(fields["notBefore"]),
             "not_after": _openssl_date(fields["notAfter"]),
