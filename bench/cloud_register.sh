@@ -69,7 +69,7 @@ tail -n +2 batch-A/mapping.csv | while IFS=, read -r id _ _ _ _ cert _; do
     -X PUT "$url/things/$id/principals"
 done
 t1=$(now)
-loop=$(echo "$t1 - $t0" | bc -l)
+loop=$(awk -v a="$t1" -v b="$t0" 'BEGIN { print a - b }')
 loop_ok=$(curl -s "$url/__stats" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["by_api"].get("AttachThingPrincipal", 0), d["rejected_auth"])')
 
 start_server
@@ -77,11 +77,11 @@ t0=$(now)
 "$bin" cloud aws register --batch B --without-ca --rate 1000/s --jobs "$jobs" --endpoint-url "$url" \
   --registry "sqlite:$work/reg-B.db" >run.json
 t1=$(now)
-ours=$(echo "$t1 - $t0" | bc -l)
+ours=$(awk -v a="$t1" -v b="$t0" 'BEGIN { print a - b }')
 ours_ok=$(/usr/bin/python3 -c 'import json; d=json.load(open("run.json")); print(d["done"], d["failed"] + d["conflicts"])')
 
 printf 'devices %s, server answer delay %s ms, provctl --jobs %s\n' "$devices" "$delay" "$jobs"
 printf 'curl loop      %7.2f s  %7.1f devices/s  (attached %s, rejected signatures %s)\n' "$loop" \
-  "$(echo "$devices / $loop" | bc -l)" $loop_ok
-printf 'provctl        %7.2f s  %7.1f devices/s  (done %s, failed %s)\n' "$ours" "$(echo "$devices / $ours" | bc -l)" $ours_ok
-printf 'speed-up       %7.1fx\n' "$(echo "$loop / $ours" | bc -l)"
+  "$(awk -v a="$devices" -v b="$loop" 'BEGIN { print a / b }')" $loop_ok
+printf 'provctl        %7.2f s  %7.1f devices/s  (done %s, failed %s)\n' "$ours" "$(awk -v a="$devices" -v b="$ours" 'BEGIN { print a / b }')" $ours_ok
+printf 'speed-up       %7.1fx\n' "$(awk -v a="$loop" -v b="$ours" 'BEGIN { print a / b }')"
