@@ -247,6 +247,9 @@ _provctl_value() {
         "device reprovision|--registry") echo "text" ;;
         "device reprovision|--operator") echo "text" ;;
         "device reprovision|--station") echo "text" ;;
+        "device reprovision|--aws-profile") echo "text" ;;
+        "device reprovision|--aws-region") echo "text" ;;
+        "device reprovision|--aws-endpoint-url") echo "text" ;;
         "device simulate|--state") echo "file" ;;
         "device simulate|--link") echo "file" ;;
         "device simulate|--hw-uid") echo "text" ;;
@@ -406,7 +409,7 @@ _provctl_options() {
         "device provision") echo "--port --ports-from --baud --rtscts --timeout --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --chain --trust --subject --days --not-before --not-after --device-id --expect-id --id-template --id-first --slot --key-type --no-lock-debug --sku --hw-revision --batch --fw-version --job --fw-sha256 --tries --backoff --requeue --registry --operator --station" "$global" ;;
         "device verify") echo "--port --ports-from --baud --rtscts --timeout --trust --untrusted --slot --allow-debug --no-registry --registry --operator --station" "$global" ;;
         "device info") echo "--port --ports-from --baud --rtscts --timeout --slot" "$global" ;;
-        "device reprovision") echo "--port --ports-from --baud --rtscts --timeout --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --chain --trust --subject --days --not-before --not-after --reason --slot --no-lock-debug --tries --yes --registry --operator --station" "$global" ;;
+        "device reprovision") echo "--port --ports-from --baud --rtscts --timeout --issuer-cert --issuer-key --issuer-passphrase --issuer-pin --allow-extractable --chain --trust --subject --days --not-before --not-after --reason --slot --no-lock-debug --tries --yes --registry --operator --station --aws-deactivate --aws-profile --aws-region --aws-endpoint-url" "$global" ;;
         "device simulate") echo "--state --link --hw-uid --fw-version --hw-rev --keygen-ms --sign-ms --baud --fault" "$global" ;;
         "manifest") echo "" "$global" ;;
         "manifest validate") echo "" "$global" ;;

@@ -542,6 +542,12 @@ function __provctl_takes_value
             return 0
         case 'device reprovision|--station'
             return 0
+        case 'device reprovision|--aws-profile'
+            return 0
+        case 'device reprovision|--aws-region'
+            return 0
+        case 'device reprovision|--aws-endpoint-url'
+            return 0
         case 'device simulate|--state'
             return 0
         case 'device simulate|--link'
@@ -1171,6 +1177,10 @@ complete -c provctl -n '__provctl_at "device reprovision"' -l yes -d 'Do not ask
 complete -c provctl -n '__provctl_at "device reprovision"' -l registry -x -d 'Registry URL: sqlite:PATH or postgresql://... (default: $PROVCTL_REGISTRY, else sqlite:provctl.db)'
 complete -c provctl -n '__provctl_at "device reprovision"' -l operator -x -d 'Operator recorded in audit entries (default: $USER)'
 complete -c provctl -n '__provctl_at "device reprovision"' -l station -x -d 'Station recorded in audit entries (default: the host name)'
+complete -c provctl -n '__provctl_at "device reprovision"' -l aws-deactivate -d 'Then set the old certificate REVOKED in AWS IoT (with the --aws-* options)'
+complete -c provctl -n '__provctl_at "device reprovision"' -l aws-profile -x -d 'AWS profile in ~/.aws/credentials and ~/.aws/config (default: $AWS_PROFILE)'
+complete -c provctl -n '__provctl_at "device reprovision"' -l aws-region -x -d 'AWS region (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile\'s)'
+complete -c provctl -n '__provctl_at "device reprovision"' -l aws-endpoint-url -x -d 'Send to this endpoint instead of https://iot.REGION.amazonaws.com'
 
 # provctl device simulate
 complete -c provctl -n '__provctl_at "device simulate"' -l state -r -F -d 'State file: the board\'s flash, keys included (created 0600 on first use)'

@@ -44,10 +44,12 @@ std::optional<double> parse_rate(const std::string& text) {
     return v;
 }
 
-void add_aws_options(CLI::App& sub, AwsOptions& o) {
-    sub.add_option("--profile", o.profile, "AWS profile in ~/.aws/credentials and ~/.aws/config (default: $AWS_PROFILE)");
-    sub.add_option("--region", o.region, "AWS region (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile's)");
-    sub.add_option("--endpoint-url", o.endpoint_url, "Send to this endpoint instead of https://iot.REGION.amazonaws.com")
+void add_aws_options(CLI::App& sub, AwsOptions& o, const std::string& prefix) {
+    sub.add_option("--" + prefix + "profile", o.profile,
+                   "AWS profile in ~/.aws/credentials and ~/.aws/config (default: $AWS_PROFILE)");
+    sub.add_option("--" + prefix + "region", o.region, "AWS region (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile's)");
+    sub.add_option("--" + prefix + "endpoint-url", o.endpoint_url,
+                   "Send to this endpoint instead of https://iot.REGION.amazonaws.com")
         ->type_name("URL");
 }
 

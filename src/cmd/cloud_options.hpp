@@ -39,7 +39,8 @@ struct AwsOptions {
     std::string region;
     std::string endpoint_url;
 };
-void add_aws_options(CLI::App& sub, AwsOptions& o);
+// --profile, --region, --endpoint-url; with `prefix` "aws-": --aws-profile...
+void add_aws_options(CLI::App& sub, AwsOptions& o, const std::string& prefix = "");
 
 struct AzureOptions {
     std::string connection_string;  // env:NAME or file:PATH; empty: $AZURE_DPS_CONNECTION_STRING

@@ -14,6 +14,7 @@
 
 #include "device/line_channel.hpp"
 #include "device/serial_port.hpp"
+#include "scenario/cloud_server.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/sim_process.hpp"
 #include "support/registry_backends.hpp"
@@ -392,6 +393,53 @@ TEST_F(DeviceProvision, FourPortsShareAPostgresqlRegistry) {
     EXPECT_EQ(raw->column("SELECT COUNT(*) FROM certificates WHERE status = 'active'"), std::vector<std::string>{"4"});
     EXPECT_EQ(raw->column("SELECT COUNT(*) FROM provisioning_units WHERE step = 'PROVISIONED'"),
               std::vector<std::string>{"4"});
+}
+
+TEST_F(DeviceProvision, RmaWithAwsDeactivateRevokesTheOldCertificateInAwsIot) {
+    board(1);
+    ASSERT_EQ(provision({"--port", port(1), "--device-id", "SN-0001"}).exit_code, 0);
+    for (const char* s : {"stocked", "shipped"})
+        ASSERT_EQ(provctl({"registry", "set-state", "SN-0001", s, "--registry", registry()}, {}, dir.path()).exit_code, 0);
+    scenario::CloudCredentials creds;
+    scenario::CloudServer server(dir.path(), creds);
+    auto registered = provctl({"cloud", "aws", "register", "--device", "SN-0001", "--without-ca", "--endpoint-url",
+                               server.url(), "--registry", registry()},
+                              creds.aws_env(), dir.path());
+    ASSERT_EQ(registered.exit_code, 0) << registered.out << registered.err;
+    std::string old_id = registry_show("SN-0001")["cloud"][0]["certificate_id"];
+    std::string old_key = board_state(1)["slots"][0]["key"].get<std::string>();
+
+    std::vector<std::string> args = {"--json", "device", "reprovision", "--port", port(1), "--reason", "rma", "--yes",
+                                     "--aws-deactivate", "--aws-endpoint-url", server.url()};
+    auto is = issuer_args();
+    args.insert(args.end(), is.begin(), is.end());
+    // No AWS credentials: refused before the unit is touched.
+    auto env_without = env;
+    env_without["AWS_SHARED_CREDENTIALS_FILE"] = path("none");
+    env_without["AWS_CONFIG_FILE"] = path("none");
+    env_without["AWS_REGION"] = "eu-west-1";
+    auto refused = provctl(args, env_without, dir.path());
+    EXPECT_EQ(refused.exit_code, 2) << refused.err;
+    EXPECT_EQ(board_state(1)["slots"][0]["key"].get<std::string>(), old_key);
+
+    auto with = env;
+    for (const auto& [k, v] : creds.aws_env()) with[k] = v;
+    auto r = provctl(args, with, dir.path());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(json::parse(r.out)["units"][0]["result"], "refurbished");
+    EXPECT_EQ(server.state()["certificates"][old_id]["status"], "REVOKED");
+    EXPECT_EQ(registry_show("SN-0001")["cloud"][0]["status"], "revoked");
+    for (const auto& s : {creds.secret_access_key, creds.session_token}) EXPECT_EQ((r.out + r.err).find(s), std::string::npos);
+
+    // The new certificate goes in next to the old one on the same thing.
+    auto again = provctl({"cloud", "aws", "register", "--device", "SN-0001", "--without-ca", "--endpoint-url",
+                          server.url(), "--registry", registry()},
+                         creds.aws_env(), dir.path());
+    ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+    json cloud = registry_show("SN-0001")["cloud"][0];
+    EXPECT_NE(cloud["certificate_id"], old_id);
+    EXPECT_EQ(server.state()["certificates"][cloud["certificate_id"].get<std::string>()]["status"], "ACTIVE");
+    EXPECT_EQ(server.state()["principals"]["SN-0001"].size(), 2u);
 }
 
 TEST_F(DeviceProvision, RmaRotatesTheKeyRevokesTheOldCertificateAndCountsTheReturn) {
