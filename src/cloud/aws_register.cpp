@@ -111,13 +111,16 @@ DeviceResult aws_register_device(AwsIot& iot, registry::SharedRegistry& reg, con
                                    ", not " + t.cert.fingerprint, plan.actor, dry);
             Outcome d = iot.describe_certificate(t.cert.fingerprint);
             if (!d.ok()) return give_up(reg, rec, "failed", "DescribeCertificate: " + d.describe(), plan.actor, dry);
-            const auto& desc = d.body.value("certificateDescription", nlohmann::json::object());
-            std::string status = desc.value("status", "");
+            nlohmann::json desc = d.object("certificateDescription");
+            auto text = [&](const char* key, const std::string& otherwise) {
+                return desc.contains(key) && desc[key].is_string() ? desc[key].get<std::string>() : otherwise;
+            };
+            std::string status = text("status", "");
             if (status != "ACTIVE")
                 return give_up(reg, rec, "conflict", "the certificate is registered in AWS IoT with status " + status +
                                    "; provctl does not re-activate it", plan.actor, dry);
-            rec.certificate_id = desc.value("certificateId", t.cert.fingerprint);
-            rec.certificate_arn = desc.value("certificateArn", o.field("resourceArn"));
+            rec.certificate_id = text("certificateId", t.cert.fingerprint);
+            rec.certificate_arn = text("certificateArn", o.field("resourceArn"));
         } else {
             return give_up(reg, rec, "failed", std::string(plan.ca_pem.empty() ? "RegisterCertificateWithoutCA" : "RegisterCertificate") +
                                ": " + o.describe(), plan.actor, dry);
@@ -140,11 +143,12 @@ DeviceResult aws_register_device(AwsIot& iot, registry::SharedRegistry& reg, con
         } else if (o.status == 409 && o.error_type == "ResourceAlreadyExistsException") {
             Outcome d = iot.describe_thing(id);
             if (!d.ok()) return give_up(reg, rec, "failed", "DescribeThing: " + d.describe(), plan.actor, dry);
-            auto theirs = d.body.value("attributes", nlohmann::json::object());
+            nlohmann::json theirs = d.object("attributes");
             std::string differs;
-            for (const auto& [k, v] : attrs)
-                if (theirs.value(k, std::string()) != v)
-                    differs += (differs.empty() ? "" : ", ") + k + " '" + theirs.value(k, std::string()) + "' (ours '" + v + "')";
+            for (const auto& [k, v] : attrs) {
+                std::string held = theirs.contains(k) && theirs[k].is_string() ? theirs[k].get<std::string>() : "";
+                if (held != v) differs += (differs.empty() ? "" : ", ") + k + " '" + held + "' (ours '" + v + "')";
+            }
             if (d.field("thingTypeName") != plan.thing_type)
                 differs += (differs.empty() ? "" : ", ") + std::string("thing type '") + d.field("thingTypeName") +
                            "' (ours '" + plan.thing_type + "')";

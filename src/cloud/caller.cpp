@@ -76,6 +76,12 @@ std::string Outcome::field(const std::string& name) const {
     return it != body.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
+nlohmann::json Outcome::object(const std::string& name) const {
+    if (!body.is_object()) return nlohmann::json::object();
+    auto it = body.find(name);
+    return it != body.end() && it->is_object() ? *it : nlohmann::json::object();
+}
+
 void read_error(const HttpResponse& res, Outcome& o) {
     if (auto it = res.headers.find("x-amzn-errortype"); it != res.headers.end()) o.error_type = strip_type(it->second);
     if (o.body.is_object()) {

@@ -58,6 +58,8 @@ struct Outcome {
     std::string describe() const;
     // A string field of the body, or "".
     std::string field(const std::string& name) const;
+    // An object field of the body, or an empty object: answers of another shape read as empty.
+    nlohmann::json object(const std::string& name) const;
 };
 
 // Counts kept across every call, for the run's summary.

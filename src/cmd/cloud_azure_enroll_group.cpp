@@ -58,11 +58,13 @@ void run(const Options& o, Context& ctx) {
         // It exists: the same signing certificate (or symmetric keys) counts as done.
         r = dps.get_enrollment_group(o.id);
         if (!r.ok()) util::fail_op("GetEnrollmentGroup: " + r.describe());
-        std::string type = r.body.value("attestation", nlohmann::json::object()).value("type", std::string());
+        nlohmann::json att = r.object("attestation");
+        std::string type = att.contains("type") && att["type"].is_string() ? att["type"].get<std::string>() : "";
         std::string theirs;
         try {
-            theirs = r.body.at("attestation").at("x509").at("signingCertificates").at("primary").at("info").value("sha256Thumbprint", "");
+            theirs = att.at("x509").at("signingCertificates").at("primary").at("info").at("sha256Thumbprint").get<std::string>();
         } catch (const nlohmann::json::exception&) {
+            // Not an X.509 group, or not the shape DPS documents: compared as empty.
         }
         for (auto& c : theirs) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         bool same = o.symmetric_key ? type == "symmetricKey" : (type == "x509" && theirs == fingerprint);
