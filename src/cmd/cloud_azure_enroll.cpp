@@ -25,12 +25,7 @@ void run(const Options& o, Context& ctx) {
     cloud::AzureEnrollPlan plan;
     if (o.attestation != "x509" && o.attestation != "symmetric-key")
         util::fail_input("--attestation '" + o.attestation + "': use x509 or symmetric-key");
-    if (!o.allocation.empty() && o.allocation != "hashed" && o.allocation != "static" && o.allocation != "geoLatency")
-        util::fail_input("--allocation '" + o.allocation + "': use hashed, static or geoLatency");
-    if (o.provisioning_status != "enabled" && o.provisioning_status != "disabled")
-        util::fail_input("--provisioning-status '" + o.provisioning_status + "': use enabled or disabled");
-    if (o.allocation == "static" && o.iot_hubs.size() != 1)
-        util::fail_input("--allocation static needs exactly one --iot-hub");
+    check_dps_placement(o.allocation, o.provisioning_status, o.iot_hubs.size());
     plan.attestation = o.attestation;
     plan.iot_hubs = o.iot_hubs;
     plan.allocation = o.allocation;

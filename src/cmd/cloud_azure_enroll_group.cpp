@@ -25,12 +25,7 @@ struct Options {
 void run(const Options& o, Context& ctx) {
     cloud::check_registration_id(o.id, "--id");
     if (o.ca_cert.empty() == !o.symmetric_key) util::fail_input("give one of --ca-cert FILE and --symmetric-key");
-    if (o.provisioning_status != "enabled" && o.provisioning_status != "disabled")
-        util::fail_input("--provisioning-status '" + o.provisioning_status + "': use enabled or disabled");
-    if (!o.allocation.empty() && o.allocation != "hashed" && o.allocation != "static" && o.allocation != "geoLatency")
-        util::fail_input("--allocation '" + o.allocation + "': use hashed, static or geoLatency");
-    if (o.allocation == "static" && o.iot_hubs.size() != 1)
-        util::fail_input("--allocation static needs exactly one --iot-hub");
+    check_dps_placement(o.allocation, o.provisioning_status, o.iot_hubs.size());
     nlohmann::json body = {{"enrollmentGroupId", o.id}, {"provisioningStatus", o.provisioning_status}};
     std::string fingerprint;
     if (!o.ca_cert.empty()) {

@@ -53,6 +53,14 @@ void add_aws_options(CLI::App& sub, AwsOptions& o, const std::string& prefix) {
         ->type_name("URL");
 }
 
+void check_dps_placement(const std::string& allocation, const std::string& provisioning_status, size_t iot_hubs) {
+    if (!allocation.empty() && allocation != "hashed" && allocation != "static" && allocation != "geoLatency")
+        util::fail_input("--allocation '" + allocation + "': use hashed, static or geoLatency");
+    if (provisioning_status != "enabled" && provisioning_status != "disabled")
+        util::fail_input("--provisioning-status '" + provisioning_status + "': use enabled or disabled");
+    if (allocation == "static" && iot_hubs != 1) util::fail_input("--allocation static needs exactly one --iot-hub");
+}
+
 void add_azure_options(CLI::App& sub, AzureOptions& o) {
     sub.add_option("--connection-string", o.connection_string,
                    "DPS connection string: env:NAME or file:PATH (default: $AZURE_DPS_CONNECTION_STRING)");

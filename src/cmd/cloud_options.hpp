@@ -42,6 +42,10 @@ struct AwsOptions {
 // --profile, --region, --endpoint-url; with `prefix` "aws-": --aws-profile...
 void add_aws_options(CLI::App& sub, AwsOptions& o, const std::string& prefix = "");
 
+// --allocation (hashed, static with exactly one hub, geoLatency, or empty) and
+// --provisioning-status (enabled, disabled), as enroll and enroll-group take them.
+void check_dps_placement(const std::string& allocation, const std::string& provisioning_status, size_t iot_hubs);
+
 struct AzureOptions {
     std::string connection_string;  // env:NAME or file:PATH; empty: $AZURE_DPS_CONNECTION_STRING
     std::string endpoint;
